@@ -1,0 +1,240 @@
+"""The rules of the game as pure functions: state in, new state out.
+
+A `GameState` is frozen; every transition builds a new one. The engine knows the
+story's data model and nothing of files or of any user interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from game.model import Condition, Ending, Passage, Scene, Story
+
+END = "end"
+END_PREFIX = "end:"
+
+
+class GameError(Exception):
+    """A move the rules do not allow (a locked or unknown choice, a finished game)."""
+
+
+class ReplayError(GameError):
+    """A recorded list of choices that no longer fits the story."""
+
+
+@attrs.frozen
+class GameState:
+    role: str
+    scene: str | None
+    meters: Mapping[str, int]
+    flags: frozenset[str] = frozenset()
+    #: the choices made so far, as (scene id, choice id)
+    history: tuple[tuple[str, str], ...] = ()
+    ending: str | None = None
+    #: where this game began, when not at the role's start (`play --from`)
+    origin: Start | None = None
+
+    @property
+    def over(self) -> bool:
+        return self.ending is not None
+
+
+@attrs.frozen
+class Start:
+    """A custom starting point: a scene, meter values and flags."""
+
+    scene: str
+    meters: Mapping[str, int] = attrs.field(factory=dict)
+    flags: frozenset[str] = frozenset()
+
+
+@attrs.frozen
+class Option:
+    """One choice of the current scene as the player meets it."""
+
+    index: int  # 1-based position among the scene's choices
+    choice_id: str
+    text: str
+    open: bool
+    visible: bool
+    reason: str  # why it is locked ("" when open)
+
+
+def new_game(story: Story, role: str, start: Start | None = None) -> GameState:
+    """The state at a role's start, or at a custom `start` (for testing branches)."""
+    if role not in story.roles:
+        raise GameError(f"no role '{role}'; the story has: {', '.join(story.roles)}")
+    meters = {m.id: m.start for m in story.meters.values()}
+    scene = story.roles[role].start
+    flags: frozenset[str] = frozenset()
+    if start is not None:
+        if start.scene not in story.scenes:
+            raise GameError(f"no scene '{start.scene}' in the story")
+        for meter, value in start.meters.items():
+            if meter not in story.meters:
+                raise GameError(f"no meter '{meter}'; the story has: {', '.join(story.meters)}")
+            meters[meter] = story.meters[meter].clamp(value)
+        scene, flags = start.scene, frozenset(start.flags)
+        start = Start(scene, dict(meters), flags)
+    return GameState(role=role, scene=scene, meters=meters, flags=flags, origin=start)
+
+
+def current_scene(story: Story, state: GameState) -> Scene | None:
+    return None if state.scene is None else story.scenes[state.scene]
+
+
+def current_ending(story: Story, state: GameState) -> Ending | None:
+    return None if state.ending is None else story.endings[state.ending]
+
+
+def holds(condition: Condition | None, state: GameState) -> bool:
+    return condition is None or condition.holds(state.meters, state.flags)
+
+
+def passages(passages: Iterable[Passage], state: GameState) -> list[str]:
+    """The texts of the passages whose `when` holds, in story order."""
+    return [p.text for p in passages if holds(p.when, state)]
+
+
+def shown_text(story: Story, state: GameState) -> list[str]:
+    """The text of the scene or ending the player is at, then its passages that hold."""
+    place: Scene | Ending | None = current_ending(story, state) or current_scene(story, state)
+    if place is None:
+        return []
+    return [place.text, *passages(place.passages, state)]
+
+
+def describe(story: Story, condition: Condition) -> str:
+    """A condition in words, for a locked choice without a `locked_reason`."""
+    parts = []
+    for meter_id, bound in condition.meters.items():
+        label = story.meters[meter_id].label
+        if bound.min is not None and bound.max is not None:
+            parts.append(f"{label} between {bound.min} and {bound.max}")
+        elif bound.min is not None:
+            parts.append(f"{label} at least {bound.min}")
+        elif bound.max is not None:
+            parts.append(f"{label} at most {bound.max}")
+    parts += [f"'{flag}' has happened" for flag in sorted(condition.flags)]
+    parts += [f"'{flag}' has not happened" for flag in sorted(condition.not_flags)]
+    if condition.any:
+        parts.append("one of: " + "; or ".join(describe(story, c) for c in condition.any))
+    return ", ".join(parts)
+
+
+def options(story: Story, state: GameState) -> list[Option]:
+    """Every choice of the current scene, open or locked (with the reason)."""
+    scene = current_scene(story, state)
+    if scene is None or state.over:
+        return []
+    result = []
+    for index, choice in enumerate(scene.choices, start=1):
+        is_open = holds(choice.requires, state)
+        reason = ""
+        if not is_open and choice.requires is not None:
+            reason = choice.locked_reason or "Needs " + describe(story, choice.requires) + "."
+        result.append(
+            Option(
+                index=index,
+                choice_id=choice.id,
+                text=choice.text,
+                open=is_open,
+                visible=is_open or not choice.hide_locked,
+                reason=reason,
+            )
+        )
+    return result
+
+
+def open_choices(story: Story, state: GameState) -> list[str]:
+    return [o.choice_id for o in options(story, state) if o.open]
+
+
+def resolve_end(story: Story, state: GameState) -> str:
+    """The ending `goto = "end"` reaches: the lowest-rank one whose `when` holds."""
+    for ending_id in story.ending_order:
+        if holds(story.endings[ending_id].when, state):
+            return ending_id
+    raise GameError("no ending holds; the story needs a fallback ending without `when`")
+
+
+def immediate_ending(story: Story, state: GameState) -> str | None:
+    for ending_id in story.ending_order:
+        ending = story.endings[ending_id]
+        if ending.immediate and holds(ending.when, state):
+            return ending_id
+    return None
+
+
+def choose(story: Story, state: GameState, choice_id: str) -> GameState:
+    """Make a choice: effects, set, clear; then routes; then immediate endings."""
+    scene = current_scene(story, state)
+    if scene is None or state.over:
+        raise GameError("the game is over; no more choices")
+    choice = scene.choice(choice_id)
+    if choice is None:
+        raise GameError(f"scene '{scene.id}' has no choice '{choice_id}'")
+    if not holds(choice.requires, state):
+        raise GameError(f"choice '{choice_id}' of scene '{scene.id}' is locked")
+    meters = dict(state.meters)
+    for meter_id, delta in choice.effects.items():
+        meters[meter_id] = story.meters[meter_id].clamp(meters[meter_id] + delta)
+    flags = (state.flags | choice.set) - choice.clear
+    moved = attrs.evolve(
+        state, meters=meters, flags=flags, history=(*state.history, (scene.id, choice.id))
+    )
+    goto = choice.goto
+    for route in choice.routes:
+        if holds(route.when, moved):
+            goto = route.goto
+            break
+    ending = immediate_ending(story, moved)
+    if ending is None:
+        if goto == END:
+            ending = resolve_end(story, moved)
+        elif goto.startswith(END_PREFIX):
+            ending = goto[len(END_PREFIX) :]
+    if ending is not None:
+        return attrs.evolve(moved, scene=None, ending=ending)
+    moved = attrs.evolve(moved, scene=goto)
+    if not open_choices(story, moved):
+        # A scene with nothing open would strand the player: the game ends by rank.
+        # `mar-a-lago explore` reports such dead ends to the author.
+        return attrs.evolve(moved, scene=None, ending=resolve_end(story, moved))
+    return moved
+
+
+def replay(
+    story: Story, role: str, history: Sequence[Sequence[str]], start: Start | None = None
+) -> GameState:
+    """Rebuild a state from its choices; a choice that no longer fits says which and why."""
+    try:
+        state = new_game(story, role, start)
+    except GameError as exc:
+        raise ReplayError(str(exc)) from None
+    for step, (scene_id, choice_id) in enumerate(history, start=1):
+        if state.over:
+            raise ReplayError(f"step {step}: the game had already ended before scene '{scene_id}'")
+        if state.scene != scene_id:
+            raise ReplayError(
+                f"step {step}: the story now leads to scene '{state.scene}', not '{scene_id}'"
+            )
+        scene = story.scenes[scene_id]
+        if scene.choice(choice_id) is None:
+            raise ReplayError(
+                f"step {step}: choice '{choice_id}' of scene '{scene_id}' no longer exists"
+            )
+        try:
+            state = choose(story, state, choice_id)
+        except GameError as exc:
+            raise ReplayError(f"step {step}: {exc}") from None
+    return state
+
+
+def undo(story: Story, state: GameState) -> GameState:
+    """The state before the last choice: replay one fewer."""
+    if not state.history:
+        return state
+    return replay(story, state.role, state.history[:-1], state.origin)

@@ -1,0 +1,31 @@
+"""Where things live: the shipped story and the saves folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+APP_NAME = "mar-a-lago"
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+
+
+def shipped_story_dir() -> Path:
+    """The story that comes with the game: package data when installed, `story/` in a checkout."""
+    packaged = _PACKAGE / "story"
+    if packaged.is_dir():
+        return packaged
+    return _CHECKOUT / "story"
+
+
+def in_checkout() -> bool:
+    """True when the game runs from a source checkout (the README's play command)."""
+    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "saves").is_dir()
+
+
+def default_saves_dir() -> Path:
+    """`saves/` in a checkout; the user's data folder when installed."""
+    if in_checkout():
+        return _CHECKOUT / "saves"
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME) / "saves"

@@ -1,0 +1,148 @@
+"""The story as frozen values: what the loader builds and the engine reads.
+
+Nothing here knows about files, TOML or Textual. Meters, roles and endings are
+data: the code never names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+
+@attrs.frozen
+class Bound:
+    """An inclusive range on one meter; either side may be open."""
+
+    min: int | None = None
+    max: int | None = None
+
+    def holds(self, value: int) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+@attrs.frozen
+class Condition:
+    """All of: meter bounds, flags set, flags not set, and at least one of `any`."""
+
+    meters: Mapping[str, Bound] = attrs.field(factory=dict)
+    flags: frozenset[str] = frozenset()
+    not_flags: frozenset[str] = frozenset()
+    any: tuple[Condition, ...] = ()
+
+    def holds(self, meters: Mapping[str, int], flags: frozenset[str]) -> bool:
+        for meter, bound in self.meters.items():
+            if not bound.holds(meters[meter]):
+                return False
+        if not self.flags <= flags or self.not_flags & flags:
+            return False
+        return not self.any or any(c.holds(meters, flags) for c in self.any)
+
+
+ALWAYS = Condition()
+
+
+@attrs.frozen
+class Meter:
+    id: str
+    label: str
+    min: int
+    max: int
+    start: int
+    good: str = "high"  # "high" or "low"
+    help: str = ""
+
+    def clamp(self, value: int) -> int:
+        return max(self.min, min(self.max, value))
+
+
+@attrs.frozen
+class Role:
+    id: str
+    label: str
+    start: str
+    blurb: str = ""
+
+
+@attrs.frozen
+class Passage:
+    when: Condition
+    text: str
+
+
+@attrs.frozen
+class Route:
+    when: Condition
+    goto: str
+
+
+@attrs.frozen
+class Choice:
+    id: str
+    text: str
+    goto: str
+    effects: Mapping[str, int] = attrs.field(factory=dict)
+    set: frozenset[str] = frozenset()
+    clear: frozenset[str] = frozenset()
+    requires: Condition | None = None
+    hide_locked: bool = False
+    routes: tuple[Route, ...] = ()
+    locked_reason: str = ""
+    line: int = 0
+
+
+@attrs.frozen
+class Scene:
+    id: str
+    title: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    roles: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def choice(self, choice_id: str) -> Choice | None:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@attrs.frozen
+class Ending:
+    id: str
+    title: str
+    text: str
+    rank: int = 0
+    when: Condition | None = None
+    immediate: bool = False
+    source: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
+@attrs.frozen
+class Story:
+    id: str
+    title: str
+    version: str
+    format: int
+    meters: Mapping[str, Meter]
+    roles: Mapping[str, Role]
+    scenes: Mapping[str, Scene]
+    endings: Mapping[str, Ending]
+    subtitle: str = ""
+    source: str = ""
+    intro: str = ""
+    digest: str = ""
+    #: endings in the order `goto = "end"` tries them: by rank, then as written
+    ending_order: tuple[str, ...] = ()
+
+    @property
+    def choice_count(self) -> int:
+        return sum(len(s.choices) for s in self.scenes.values())

@@ -1,0 +1,295 @@
+"""Save slots on disk: a save is the choices made plus the story's id, version and digest.
+
+Writes are atomic (a temp file in the same folder, fsync, rename), so a crash mid-write
+never harms the previous save. Loading replays the choices through the engine, so a
+save can never disagree with the story; a damaged or foreign save is refused with a
+message and left untouched on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+
+from game.engine import GameState, ReplayError, Start, replay
+from game.model import Story
+
+SAVE_FORMAT = 1
+AUTOSAVE = "autosave"
+SLOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,63}\Z")
+#: a save holds a list of choices; anything far larger is not one of ours
+MAX_SAVE_BYTES = 5_000_000
+
+
+class SaveError(Exception):
+    """A save that cannot be written or read; the message says why and what to do."""
+
+
+@attrs.frozen
+class StoryStamp:
+    id: str
+    version: str
+    digest: str
+
+
+@attrs.frozen
+class Summary:
+    """What a slot list shows without loading the story."""
+
+    scene: str | None
+    ending: str | None
+    meters: dict[str, int]
+    steps: int
+
+
+@attrs.frozen
+class StartPoint:
+    scene: str
+    meters: dict[str, int]
+    flags: list[str]
+
+
+@attrs.frozen
+class SaveFile:
+    format: int
+    story: StoryStamp
+    role: str
+    choices: list[tuple[str, str]]
+    saved_at: str
+    summary: Summary
+    checksum: str = ""
+    start: StartPoint | None = None
+
+
+@attrs.frozen
+class SlotInfo:
+    """One entry of the load list: a readable save, or the reason it is not."""
+
+    name: str
+    path: Path
+    modified: float
+    save: SaveFile | None = None
+    error: str = ""
+
+
+@attrs.frozen
+class Loaded:
+    state: GameState
+    save: SaveFile
+    #: set when the story changed since the save but its choices still fit
+    notice: str = ""
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _canonical(payload: Mapping[str, Any]) -> bytes:
+    body = {k: v for k, v in payload.items() if k != "checksum"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def check_slot_name(name: str) -> str:
+    if not SLOT_NAME.match(name):
+        raise SaveError(
+            f"'{name}' is not a slot name: use letters, digits, '-' and '_' "
+            "(up to 64, starting with a letter or digit; no '/', '..' or leading '.')"
+        )
+    return name
+
+
+def resolve(saves_dir: Path, slot_or_path: str) -> Path:
+    """A slot name inside `saves_dir`, or a path to a save file (for transcripts)."""
+    if SLOT_NAME.match(slot_or_path):
+        candidate = saves_dir / f"{slot_or_path}.json"
+        if candidate.exists() or not Path(slot_or_path).exists():
+            return candidate
+    return Path(slot_or_path)
+
+
+def make_save(story: Story, state: GameState) -> SaveFile:
+    start = None
+    if state.origin is not None:
+        start = StartPoint(
+            state.origin.scene, dict(state.origin.meters), sorted(state.origin.flags)
+        )
+    save = SaveFile(
+        format=SAVE_FORMAT,
+        story=StoryStamp(story.id, story.version, story.digest),
+        role=state.role,
+        choices=[(s, c) for s, c in state.history],
+        saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        summary=Summary(state.scene, state.ending, dict(state.meters), len(state.history)),
+        start=start,
+    )
+    payload = _converter.unstructure(save)
+    return attrs.evolve(save, checksum=hashlib.sha256(_canonical(payload)).hexdigest())
+
+
+def write(saves_dir: Path, slot: str, story: Story, state: GameState) -> Path:
+    """Save `state` to `slot` atomically; the previous save survives any crash."""
+    check_slot_name(slot)
+    data = json.dumps(_converter.unstructure(make_save(story, state)), indent=1, ensure_ascii=False)
+    target = saves_dir / f"{slot}.json"
+    tmp_name = None
+    try:
+        saves_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=saves_dir, prefix=f".{slot}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, target)
+        tmp_name = None
+        _fsync_dir(saves_dir)
+    except OSError as exc:
+        raise SaveError(
+            f"could not save to {target} ({exc.strerror or exc}); "
+            "the previous save is unharmed. Free some space or choose a writable "
+            "folder with --saves-dir"
+        ) from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read(path: Path) -> SaveFile:
+    """Parse and verify a save file (not yet against a story)."""
+    where = str(path)
+    try:
+        if path.stat().st_size > MAX_SAVE_BYTES:
+            raise SaveError(f"{where}: too large to be a save file; it was left as it is")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError(f"{where}: no such save") from None
+    except OSError as exc:
+        raise SaveError(f"{where}: cannot read it ({exc.strerror})") from None
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SaveError(
+            f"{where}: damaged or truncated, not a readable save ({exc.__class__.__name__}); "
+            "it was left as it is"
+        ) from None
+    if not isinstance(payload, dict):
+        raise SaveError(f"{where}: not a save file; it was left as it is")
+    if payload.get("format") != SAVE_FORMAT:
+        raise SaveError(
+            f"{where}: save format {payload.get('format')!r} is not one this game reads "
+            f"(it reads {SAVE_FORMAT}); it was left as it is"
+        )
+    if payload.get("checksum") != hashlib.sha256(_canonical(payload)).hexdigest():
+        raise SaveError(
+            f"{where}: its checksum does not match: the file was edited by hand or damaged; "
+            "it was left as it is"
+        )
+    try:
+        return _converter.structure(payload, SaveFile)
+    except Exception as exc:  # cattrs raises ExceptionGroups of many kinds
+        details = (
+            "; ".join(cattrs.transform_error(exc))
+            if isinstance(exc, cattrs.BaseValidationError)
+            else str(exc)
+        )
+        raise SaveError(f"{where}: not a valid save ({details}); it was left as it is") from None
+
+
+def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
+    """Replay a save's choices through the engine."""
+    if save.story.id != story.id:
+        raise SaveError(
+            f"{where}: made for the story '{save.story.id}', not '{story.id}'; "
+            "load it with that story (--story DIR)"
+        )
+    start = None
+    if save.start is not None:
+        start = Start(save.start.scene, dict(save.start.meters), frozenset(save.start.flags))
+    try:
+        state = replay(story, save.role, save.choices, start)
+    except ReplayError as exc:
+        changed = (
+            f"the story was edited since (version {save.story.version}, now {story.version})"
+            if save.story.version != story.version
+            else "the story's files were edited since"
+        )
+        if save.story.digest == story.digest:
+            changed = "the save does not fit the story"
+        raise SaveError(f"{where}: cannot be replayed: {exc}; {changed}") from None
+    notice = ""
+    if save.story.digest != story.digest:
+        notice = (
+            f"The story changed since this save (version {save.story.version} -> {story.version}); "
+            f"its {len(save.choices)} choices were replayed and still fit."
+        )
+    return Loaded(state=state, save=save, notice=notice)
+
+
+def load(story: Story, path: Path) -> Loaded:
+    return restore(story, read(path), str(path))
+
+
+def slots(saves_dir: Path) -> list[SlotInfo]:
+    """Every save in the folder, newest first; damaged ones are listed with the reason."""
+    try:
+        paths = [p for p in saves_dir.glob("*.json") if SLOT_NAME.match(p.stem)]
+    except OSError:
+        return []
+    result = []
+    for path in paths:
+        try:
+            modified = path.stat().st_mtime
+        except OSError:
+            continue
+        try:
+            result.append(SlotInfo(path.stem, path, modified, save=read(path)))
+        except SaveError as exc:
+            result.append(SlotInfo(path.stem, path, modified, error=str(exc)))
+    result.sort(key=lambda s: (s.save.saved_at if s.save else "", s.modified), reverse=True)
+    return result
+
+
+def newest(saves_dir: Path, story: Story) -> SlotInfo | None:
+    """The newest readable save of this story (for Continue)."""
+    for info in slots(saves_dir):
+        if info.save is not None and info.save.story.id == story.id:
+            return info
+    return None
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, int]:
+    """`METER=N` strings (for `play --set`) -> a dict; raises ValueError with a message."""
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            result[name.strip()] = int(value)
+        except ValueError:
+            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set trust=5") from None
+        if not sep:
+            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set trust=5")
+    return result
