@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --from: start with this flag set (repeatable)",
     )
 
+    play.add_argument("--autosave-slot", default="autosave", help=argparse.SUPPRESS)
+
     check = sub.add_parser("check", help="check a story for errors and print its statistics")
     _story_arg(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")

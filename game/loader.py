@@ -261,6 +261,9 @@ def _parse(text: str, display: str, out: list[Problem]) -> dict[str, Any] | None
         hint = "fix the TOML syntax here"
         if "Cannot declare" in message or "Cannot overwrite" in message:
             hint = "each id and key may be defined once; rename or remove the second one"
+            first = _first_header(text, message, line)
+            if first:
+                hint = f"it is first defined at line {first}; " + hint
         elif message.startswith("Illegal character") or "Unclosed" in message:
             hint = "fix the TOML syntax here (is a quote or bracket missing?)"
         out.append(Problem(display, line, f"TOML syntax: {message}; {hint}"))
@@ -268,6 +271,25 @@ def _parse(text: str, display: str, out: list[Problem]) -> dict[str, Any] | None
     except RecursionError:
         out.append(Problem(display, 1, "tables or arrays are nested too deeply; flatten them"))
         return None
+
+
+_DECLARED = re.compile(r"Cannot declare \((.*)\) twice")
+
+
+def _first_header(text: str, message: str, line: int) -> int | None:
+    """The line of the first `[a.b]` header that a duplicate declaration repeats."""
+    match = _DECLARED.search(message)
+    if not match:
+        return None
+    parts = [p.strip().strip("'\"") for p in match.group(1).split(",") if p.strip()]
+    wanted = ".".join(parts)
+    for number, row in enumerate(text.splitlines()[: max(line - 1, 0)], start=1):
+        header = row.strip()
+        if header.startswith("[") and not header.startswith("[["):
+            name = header.strip("[] \t").split("#")[0].strip().rstrip("]").strip()
+            if ".".join(p.strip().strip("'\"") for p in name.split(".")) == wanted:
+                return number
+    return None
 
 
 # -- building the model ------------------------------------------------------------
@@ -284,6 +306,8 @@ class _Builder:
         self.scenes: dict[str, tuple[_File, dict[str, Any]]] = {}
         self.endings: dict[str, tuple[_File, dict[str, Any]]] = {}
         self.digest = hashlib.sha256()
+        #: files that could not be read or parsed
+        self.unreadable = 0
 
     # each file on its own
     def add_file(self, path: Path) -> None:
@@ -291,11 +315,13 @@ class _Builder:
         display = f"{self.display_root}/{rel}" if self.display_root else rel
         read = _read(path, display, self.problems)
         if read is None:
+            self.unreadable += 1
             return
         raw, text = read
         self.digest.update(rel.encode() + b"\0" + hashlib.sha256(raw).digest())
         data = _parse(text, display, self.problems)
         if data is None:
+            self.unreadable += 1
             return
         f = _File(display, data, text, self.problems)
         for key, value in data.items():
@@ -355,7 +381,7 @@ class _Builder:
             other = self.story_table[0]
             f.problem(
                 ("story",),
-                f"[story] is defined twice: here and at {other.display}:{other.line(('story',))}; "
+                f"defined twice: here and at {other.display}:{other.line(('story',))}; "
                 "exactly one file holds [story]",
             )
             return
@@ -426,6 +452,9 @@ class _Builder:
 
     # across files
     def build(self) -> Story | None:
+        if self.unreadable:
+            # what the other files lack may stand in the broken one: fix it first
+            return None
         if self.story_table is None:
             self.problems.append(
                 Problem(
@@ -492,7 +521,11 @@ class _Builder:
                 entered.add(choice.goto)
                 entered.update(r.goto for r in choice.routes)
         for scene_id, scene in scenes.items():
-            if scene is not None and not scene.choices and scene_id in entered:
+            if (
+                scene is not None
+                and not self.scenes[scene_id][1].get("choices")
+                and scene_id in entered
+            ):
                 f, _ = self.scenes[scene_id]
                 f.problem(
                     ("scenes", scene_id),
@@ -586,6 +619,7 @@ class _Builder:
         return tuple(
             Passage(self._condition(f, p["when"], (*path, "passages", i, "when")), p["text"])
             for i, p in enumerate(table.get("passages", []))
+            if isinstance(p, dict) and "when" in p and isinstance(p.get("text"), str)
         )
 
     def _sources(self, f: _File, table: dict[str, Any], path: Key) -> tuple[str, ...]:

@@ -82,7 +82,8 @@ class Locator:
                     self._record(key)
                 else:
                     current = key
-                self._record(current)
+                for depth in range(1, len(current) + 1):
+                    self._record(current[:depth])
             else:
                 start = self._line
                 key = self._key("=")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 APP_NAME = "mar-a-lago"
@@ -23,7 +24,10 @@ def in_checkout() -> bool:
 
 
 def default_saves_dir() -> Path:
-    """`saves/` in a checkout; the user's data folder when installed."""
+    """$MAR_A_LAGO_SAVES_DIR if set; else `saves/` in a checkout; else the user's data folder."""
+    override = os.environ.get("MAR_A_LAGO_SAVES_DIR")
+    if override:
+        return Path(override)
     if in_checkout():
         return _CHECKOUT / "saves"
     import platformdirs

@@ -1,0 +1,293 @@
+"""A playthrough as a document a student hands in: `mar-a-lago transcript`.
+
+A transcript is "replay and print": the game's choices are replayed through the
+engine from the role's start, and every step shows what the player read at that
+moment (the scene's text and the passages that held), the choice made, the meters
+after it and the article paragraphs it drew on; then the ending and its questions
+for the debrief, and a chart (HTML) or a table (Markdown) of the meters.
+
+`render_transcript` is pure: the TUI's ending screen and plain mode call it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from game import engine
+from game.document import (
+    Block,
+    Figure,
+    Heading,
+    Items,
+    Paragraph,
+    Quote,
+    Table,
+    render,
+)
+from game.engine import GameState
+from game.model import Choice, Scene, Story
+from game.svg import Series, line_chart
+from game.text import meter_line, paragraphs
+
+if TYPE_CHECKING:
+    from game.plain import PlainGame
+
+NOT_FINISHED = "Not finished yet"
+
+
+@attrs.frozen
+class Step:
+    """One choice of a playthrough, with what the player saw when making it."""
+
+    number: int
+    scene: Scene
+    #: the scene's text and the passages that held at that moment
+    shown: tuple[str, ...]
+    choice: Choice
+    before: Mapping[str, int]
+    after: Mapping[str, int]
+
+
+def steps(story: Story, state: GameState) -> tuple[GameState, list[Step]]:
+    """The start of a game and each of its choices, replayed through the engine."""
+    start = engine.new_game(story, state.role, state.origin)
+    current = start
+    result = []
+    for number, (scene_id, choice_id) in enumerate(state.history, start=1):
+        scene = story.scenes[scene_id]
+        choice = scene.choice(choice_id)
+        if choice is None or current.scene != scene_id:
+            raise engine.ReplayError(f"step {number}: the game does not fit the story")
+        shown = tuple(engine.shown_text(story, current))
+        after = engine.choose(story, current, choice_id)
+        result.append(Step(number, scene, shown, choice, current.meters, after.meters))
+        current = after
+    return start, result
+
+
+def source_key(ref: str) -> tuple[str, int, str]:
+    """Sort "P2" before "P10"."""
+    match = re.fullmatch(r"(\D*)(\d+)(.*)", ref)
+    if match is None:
+        return (ref, 0, "")
+    return (match.group(1), int(match.group(2)), match.group(3))
+
+
+def _sources(refs: Iterable[str]) -> str:
+    return ", ".join(refs)
+
+
+def _quote(texts: Iterable[str]) -> Quote:
+    return Quote(tuple(p for text in texts for p in paragraphs(text)))
+
+
+def _meter_cell(after: int, before: int | None) -> str:
+    if before is None or before == after:
+        return str(after)
+    return f"{after} ({after - before:+d})"
+
+
+def _meter_table(story: Story, start: GameState, walked: list[Step]) -> Table:
+    meters = list(story.meters.values())
+    rows = [("Start", "", *(str(start.meters[m.id]) for m in meters))]
+    for step in walked:
+        rows.append(
+            (
+                str(step.number),
+                step.scene.title,
+                *(_meter_cell(step.after[m.id], step.before[m.id]) for m in meters),
+            )
+        )
+    numeric = frozenset(range(2, 2 + len(meters))) | {0}
+    return Table(
+        ("Step", "Scene of the choice", *(m.label for m in meters)),
+        tuple(rows),
+        caption="The meters at the start and after each choice",
+        numeric=numeric,
+    )
+
+
+def _meter_key(story: Story) -> str:
+    parts = []
+    for m in story.meters.values():
+        better = "lower is better" if m.good == "low" else "higher is better"
+        parts.append(f"{m.label}: {m.min} to {m.max}, {better}")
+    return "; ".join(parts) + "."
+
+
+def _chart(story: Story, start: GameState, walked: list[Step]) -> str:
+    meters = list(story.meters.values())
+    series = [
+        Series(m.label, (start.meters[m.id], *(s.after[m.id] for s in walked))) for m in meters
+    ]
+    low = min((m.min for m in meters), default=0)
+    high = max((m.max for m in meters), default=1)
+    return line_chart(
+        series,
+        ["Start", *(str(s.number) for s in walked)],
+        title="The meters over the game",
+        description=(
+            "One line per meter, from the start through each choice. " + _meter_key(story)
+        ),
+        y_min=low,
+        y_max=high,
+        x_title="Choice",
+        chart_id="meters-chart",
+    )
+
+
+def transcript_blocks(story: Story, state: GameState, fmt: str) -> list[Block]:
+    start, walked = steps(story, state)
+    role = story.roles[state.role]
+    ending = engine.current_ending(story, state)
+    blocks: list[Block] = [Heading(1, f"{story.title}: transcript of a game")]
+    blocks.append(Paragraph(role.label, label="Role:"))
+    blocks.append(Paragraph(f"{story.title} ({story.id}, version {story.version})", label="Story:"))
+    if story.source:
+        blocks.append(Paragraph(story.source, label="Based on:"))
+    if ending is not None:
+        outcome = f"{ending.title} (after {len(walked)} choices)"
+    else:
+        here = engine.current_scene(story, state)
+        where = f", at '{here.title}'" if here is not None else ""
+        outcome = f"{NOT_FINISHED}: {len(walked)} choices made so far{where}"
+    blocks.append(Paragraph(outcome, label="Outcome:"))
+    if state.origin is not None:
+        blocks.append(
+            Paragraph(
+                f"This game began at scene '{story.scenes[state.origin.scene].title}' "
+                "(a custom start), not at the role's start.",
+                kind="note",
+            )
+        )
+
+    blocks.append(Heading(2, "The meters over the game", anchor="meters"))
+    if fmt == "html":
+        blocks.append(Figure(_chart(story, start, walked)))
+    blocks.append(_meter_table(story, start, walked))
+    blocks.append(Paragraph(_meter_key(story), kind="note"))
+
+    for step in walked:
+        blocks.append(
+            Heading(2, f"{step.number}. {step.scene.title}", anchor=f"step-{step.number}")
+        )
+        if step.scene.source:
+            blocks.append(Paragraph(_sources(step.scene.source), label="Sources:"))
+        blocks.append(_quote(step.shown))
+        blocks.append(Paragraph(step.choice.text, label="Choice made:"))
+        blocks.append(
+            Paragraph(meter_line(story, step.after, step.before), label="Meters after it:")
+        )
+
+    used = [ref for s in walked for ref in s.scene.source]
+    if ending is None:
+        scene = engine.current_scene(story, state)
+        if scene is not None:
+            number = len(walked) + 1
+            blocks.append(Heading(2, f"{number}. {scene.title}", anchor=f"step-{number}"))
+            if scene.source:
+                blocks.append(Paragraph(_sources(scene.source), label="Sources:"))
+                used += scene.source
+            blocks.append(_quote(engine.shown_text(story, state)))
+        blocks.append(Heading(2, NOT_FINISHED, anchor="ending"))
+        blocks.append(
+            Paragraph(
+                "The game stopped before an ending. Load the save and play on, "
+                "then write the transcript again.",
+            )
+        )
+        blocks.append(Paragraph(meter_line(story, state.meters), label="Meters now:"))
+    else:
+        blocks.append(Heading(2, f"The end: {ending.title}", anchor="ending"))
+        if ending.source:
+            blocks.append(Paragraph(_sources(ending.source), label="Sources:"))
+            used += ending.source
+        blocks.append(_quote(engine.shown_text(story, state)))
+        blocks.append(Paragraph(meter_line(story, state.meters), label="Final meters:"))
+        if ending.questions:
+            blocks.append(Heading(2, "For discussion", anchor="questions"))
+            blocks.append(Items(ending.questions, ordered=True))
+
+    if used:
+        blocks.append(Heading(2, "Article paragraphs this game drew on", anchor="sources"))
+        blocks.append(Paragraph(_sources(sorted(set(used), key=source_key))))
+    return blocks
+
+
+def render_transcript(story: Story, state: GameState, fmt: str = "md") -> str:
+    """The playthrough of `state` as Markdown ("md") or a standalone HTML page ("html")."""
+    role = story.roles[state.role].label
+    return render(f"{story.title}: transcript ({role})", transcript_blocks(story, state, fmt), fmt)
+
+
+def transcript_path(saves_dir: Path, slot: str, fmt: str = "md") -> Path:
+    """Where a game's transcript goes beside its save: `<slot>-transcript.md`."""
+    return saves_dir / f"{slot}-transcript.{fmt}"
+
+
+def write_transcript(path: Path, story: Story, state: GameState, fmt: str = "md") -> Path:
+    """Write the transcript; raises OSError."""
+    text = render_transcript(story, state, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def offer_transcript(game: PlainGame, state: GameState) -> None:
+    """Plain mode, after the ending: one key (t, Enter) writes the transcript."""
+    game.say()
+    answer = game.ask("Press t then Enter to write a transcript (Enter alone to finish): ")
+    if answer is None or answer.lower() not in ("t", "transcript"):
+        return
+    path = transcript_path(game.saves_dir, game.autosave_slot)
+    try:
+        write_transcript(path, game.story, state)
+    except OSError as exc:
+        print(
+            f"Could not write the transcript to {path} ({exc.strerror or exc}). "
+            f"Write it later with: mar-a-lago transcript {game.autosave_slot}",
+            file=game.err,
+            flush=True,
+        )
+        return
+    game.say(f"Transcript written to {path}")
+
+
+def run_transcript(args: argparse.Namespace) -> int:
+    from game import saves
+    from game.cli import load_or_report, saves_dir
+
+    story = load_or_report(args.story)
+    if story is None:
+        return 1
+    path = saves.resolve(saves_dir(args), args.save)
+    try:
+        loaded = saves.load(story, path)
+    except saves.SaveError as exc:
+        print(f"Cannot write a transcript: {exc}", file=sys.stderr)
+        return 1
+    if loaded.notice:
+        print(loaded.notice, file=sys.stderr)
+    text = render_transcript(story, loaded.state, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"Cannot write the transcript to {args.output} ({exc.strerror or exc})",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Transcript written to {args.output}")
+    return 0

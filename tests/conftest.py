@@ -1,0 +1,29 @@
+"""Keep the machine out of the tests: no user saves, no colour settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.pop("NO_COLOR", None)
+
+from support import MINI
+
+
+@pytest.fixture(autouse=True)
+def _isolated_saves(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point the default saves folder at a temp dir, so no test writes into saves/."""
+    folder = tmp_path_factory.mktemp("default-saves")
+    monkeypatch.setenv("MAR_A_LAGO_SAVES_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def mini_story():
+    from game.loader import load_story
+
+    return load_story(MINI)
