@@ -180,7 +180,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"OK: '{story.title}' ({story.id} v{story.version}): {len(story.scenes)} scenes, "
         f"{story.choice_count} choices, {len(story.endings)} endings, {len(story.roles)} roles"
     )
-    return 0
+    from game.locations import shipped_story_dir
+    from game.stats import run_check
+
+    folder = args.story if args.story is not None else shipped_story_dir()
+    return run_check(story, folder, strict=args.strict)
 
 
 def start_point(args: argparse.Namespace, story: Story) -> Start | None:
@@ -256,8 +260,11 @@ def play_plain(
 ) -> int:
     from game import engine
     from game.plain import PlainGame
+    from game.transcript import offer_transcript
 
-    game = PlainGame(story, folder, autosave_slot=autosave_slot(args.autosave_slot))
+    game = PlainGame(
+        story, folder, on_end=offer_transcript, autosave_slot=autosave_slot(args.autosave_slot)
+    )
     state = getattr(loaded, "state", None)
     if state is None and start is not None:
         role = args.role or game.pick_role()

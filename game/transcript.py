@@ -244,7 +244,10 @@ def offer_transcript(game: PlainGame, state: GameState) -> None:
     """Plain mode, after the ending: one key (t, Enter) writes the transcript."""
     game.say()
     answer = game.ask("Press t then Enter to write a transcript (Enter alone to finish): ")
-    if answer is None or answer.lower() not in ("t", "transcript"):
+    if answer is None:
+        game.say()
+        return
+    if answer.lower() not in ("t", "transcript"):
         return
     path = transcript_path(game.saves_dir, game.autosave_slot)
     try:

@@ -1,0 +1,530 @@
+"""A class overview from many saves: `mar-a-lago report`.
+
+A report is "replay many": every save is read, checked against the story and
+replayed through the engine. It says how many played each role, which endings each
+role reached, the average meters at the end, the most and least chosen choices at
+the scenes many games passed, and where the paths diverged, within a role and
+between the roles at the scenes both played. A save that is damaged, of another
+story or version, or of a custom start is named with the reason and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from game import saves
+from game.document import Block, Heading, Items, Paragraph, Table, render
+from game.engine import GameState
+from game.model import Choice, Scene, Story
+
+#: a scene is "key" when at least this many games made a choice there
+KEY_SCENE_GAMES = 2
+
+
+@attrs.frozen
+class Game:
+    name: str
+    state: GameState
+
+
+@attrs.frozen
+class Skipped:
+    name: str
+    reason: str
+
+
+@attrs.frozen
+class Collection:
+    games: tuple[Game, ...]
+    skipped: tuple[Skipped, ...]
+    #: used saves with something worth knowing (the story changed since)
+    notes: tuple[str, ...] = ()
+    files: int = 0
+
+
+def save_files(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
+    """The save files named or inside the folders named (recursively), each once."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Skipped] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append((str(path), path))
+
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*.json")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                problems.append(Skipped(str(path), "this folder holds no save files (*.json)"))
+            for p in inside:
+                add(p)
+        elif path.is_file():
+            add(path)
+        else:
+            problems.append(Skipped(str(path), "no such file or folder"))
+    return found, problems
+
+
+def _reason(name: str, message: str) -> str:
+    prefix = f"{name}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def collect(story: Story, paths: Sequence[Path]) -> Collection:
+    """Read and replay every save; the ones that cannot be used are skipped with a reason."""
+    files, skipped = save_files(paths)
+    games: list[Game] = []
+    notes: list[str] = []
+    for name, path in files:
+        try:
+            save = saves.read(path)
+        except saves.SaveError as exc:
+            skipped.append(Skipped(name, _reason(str(path), str(exc))))
+            continue
+        stamp = save.story
+        if stamp.id != story.id:
+            skipped.append(
+                Skipped(
+                    name,
+                    f"a save of another story ('{stamp.id}', version {stamp.version}); "
+                    f"this report is of '{story.id}'",
+                )
+            )
+            continue
+        if stamp.version != story.version:
+            skipped.append(
+                Skipped(
+                    name,
+                    f"made with version {stamp.version} of the story; this report uses "
+                    f"version {story.version} (report on it with --story DIR of that version)",
+                )
+            )
+            continue
+        if save.start is not None:
+            skipped.append(
+                Skipped(
+                    name,
+                    f"a game started mid-story at '{save.start.scene}' (play --from), "
+                    "not a whole game",
+                )
+            )
+            continue
+        try:
+            loaded = saves.restore(story, save, name)
+        except saves.SaveError as exc:
+            skipped.append(Skipped(name, _reason(name, str(exc))))
+            continue
+        if loaded.notice:
+            notes.append(f"{name}: {loaded.notice}")
+        games.append(Game(name, loaded.state))
+    return Collection(tuple(games), tuple(skipped), tuple(notes), files=len(files))
+
+
+# -- figures ----------------------------------------------------------------------------
+
+
+def _share(count: int, total: int) -> str:
+    return f"{round(100 * count / total)}%" if total else "-"
+
+
+def _games(n: int) -> str:
+    return f"{n} game" if n == 1 else f"{n} games"
+
+
+def _by_role(story: Story, games: Sequence[Game]) -> dict[str, list[Game]]:
+    result: dict[str, list[Game]] = {role: [] for role in story.roles}
+    for game in games:
+        result.setdefault(game.state.role, []).append(game)
+    return result
+
+
+def _choice_text(scene: Scene, choice_id: str) -> str:
+    choice = scene.choice(choice_id)
+    return choice.text if choice is not None else choice_id
+
+
+def roles_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+    rows = []
+    for role_id, games in by_role.items():
+        finished = sum(1 for g in games if g.state.over)
+        rows.append(
+            (story.roles[role_id].label, str(len(games)), str(finished), str(len(games) - finished))
+        )
+    return [
+        Heading(2, "Who played which role", anchor="roles"),
+        Table(
+            ("Role", "Games", "Finished", "Unfinished"), tuple(rows), numeric=frozenset({1, 2, 3})
+        ),
+    ]
+
+
+def endings_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+    blocks: list[Block] = [Heading(2, "Endings reached", anchor="endings")]
+    order = {ending: n for n, ending in enumerate(story.ending_order)}
+    for role_id, games in by_role.items():
+        if not games:
+            continue
+        label = story.roles[role_id].label
+        reached = Counter(g.state.ending for g in games if g.state.ending is not None)
+        finished = sum(reached.values())
+        unfinished = len(games) - finished
+        blocks.append(Heading(3, label, anchor=f"endings-{role_id}"))
+        if reached:
+            rows = tuple(
+                (story.endings[e].title, str(n), _share(n, finished))
+                for e, n in sorted(reached.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))
+            )
+            blocks.append(
+                Table(
+                    ("Ending", "Games", "Share of finished games"),
+                    rows,
+                    numeric=frozenset({1, 2}),
+                )
+            )
+        else:
+            blocks.append(Paragraph("No game of this role reached an ending yet."))
+        if unfinished:
+            blocks.append(
+                Paragraph(
+                    f"Unfinished, counted apart: {_games(unfinished)} "
+                    f"({_share(unfinished, len(games))} of this role's games).",
+                    kind="note",
+                )
+            )
+    return blocks
+
+
+def meters_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+    meters = list(story.meters.values())
+    rows = []
+    for role_id, games in by_role.items():
+        finished = [g for g in games if g.state.over]
+        cells = [
+            f"{sum(g.state.meters[m.id] for g in finished) / len(finished):.1f}"
+            if finished
+            else "-"
+            for m in meters
+        ]
+        rows.append((story.roles[role_id].label, str(len(finished)), *cells))
+    key = "; ".join(
+        f"{m.label}: {m.min} to {m.max}, {'lower' if m.good == 'low' else 'higher'} is better"
+        for m in meters
+    )
+    return [
+        Heading(2, "Average meters at the end", anchor="meters"),
+        Table(
+            ("Role", "Finished games", *(m.label for m in meters)),
+            tuple(rows),
+            numeric=frozenset(range(1, 2 + len(meters))),
+        ),
+        Paragraph(f"Finished games only. {key}.", kind="note"),
+    ]
+
+
+def _visits(games: Sequence[Game]) -> dict[str, list[tuple[int, str]]]:
+    """scene id -> (game index, choice id) for every choice made there, in story order later."""
+    visits: dict[str, list[tuple[int, str]]] = {}
+    for n, game in enumerate(games):
+        for scene_id, choice_id in game.state.history:
+            visits.setdefault(scene_id, []).append((n, choice_id))
+    return visits
+
+
+def _listing(scene: Scene, ids: Sequence[str], counts: Counter[str]) -> str:
+    return "; ".join(f"{_choice_text(scene, c)} ({counts[c]})" for c in ids)
+
+
+def key_scenes_section(story: Story, games: Sequence[Game]) -> list[Block]:
+    visits = _visits(games)
+    rows = []
+    for scene_id, scene in story.scenes.items():
+        made = visits.get(scene_id, [])
+        played = {n for n, _ in made}
+        if len(played) < KEY_SCENE_GAMES:
+            continue
+        counts = Counter(c for _, c in made)
+        for choice in scene.choices:
+            counts.setdefault(choice.id, 0)
+        top, bottom = max(counts.values()), min(counts.values())
+        most = [c for c in counts if counts[c] == top]
+        least = [c for c in counts if counts[c] == bottom]
+        roles = sorted({games[n].state.role for n in played}, key=list(story.roles).index)
+        rows.append(
+            (
+                scene.title,
+                ", ".join(story.roles[r].label for r in roles),
+                str(len(played)),
+                f"all equal ({top} each)" if top == bottom else _listing(scene, most, counts),
+                "-" if top == bottom else _listing(scene, least, counts),
+            )
+        )
+    blocks: list[Block] = [Heading(2, "Key scenes: the most and least chosen", anchor="key-scenes")]
+    if not rows:
+        blocks.append(Paragraph(f"No scene was played in {KEY_SCENE_GAMES} games or more."))
+        return blocks
+    blocks.append(
+        Table(
+            ("Scene", "Played by", "Games", "Most chosen (times)", "Least chosen (times)"),
+            tuple(rows),
+            numeric=frozenset({2}),
+        )
+    )
+    blocks.append(
+        Paragraph(
+            f"Scenes where at least {KEY_SCENE_GAMES} games made a choice, in story order. "
+            "A count of 0 means nobody chose it (it may have been locked).",
+            kind="note",
+        )
+    )
+    return blocks
+
+
+def first_split(story: Story, label: str, games: Sequence[Game]) -> list[Block]:
+    """Where the games of one role first made different choices."""
+    agreed: list[str] = []
+    step = 0
+    while True:
+        active = [g for g in games if len(g.state.history) > step]
+        if len(active) < 2:
+            if not agreed:
+                return [Paragraph("Not enough choices made to compare.", label=label)]
+            return [
+                Paragraph(
+                    f"The games never split: as far as each went, they made the same "
+                    f"choices, at {', '.join(agreed)}.",
+                    label=label,
+                )
+            ]
+        taken = Counter(g.state.history[step] for g in active)
+        if len(taken) == 1:
+            ((scene_id, _),) = taken
+            agreed.append(f"'{story.scenes[scene_id].title}'")
+            step += 1
+            continue
+        lead = (
+            f"After the same choices at {', '.join(agreed)}, the"
+            if agreed
+            else "From the first choice on, the"
+        )
+        ranked = sorted(taken.items(), key=lambda kv: -kv[1])
+        scenes = {s for s, _ in taken}
+        if len(scenes) == 1:
+            scene = story.scenes[next(iter(scenes))]
+            return [
+                Paragraph(
+                    f"{lead} games split at '{scene.title}' (choice {step + 1}):", label=label
+                ),
+                Items(tuple(f"{_games(n)}: {_choice_text(scene, c)}" for (_, c), n in ranked)),
+            ]
+        return [
+            Paragraph(f"{lead} games were at different scenes at choice {step + 1}:", label=label),
+            Items(
+                tuple(
+                    f"{_games(n)}: '{story.scenes[s].title}', {_choice_text(story.scenes[s], c)}"
+                    for (s, c), n in ranked
+                )
+            ),
+        ]
+
+
+def divergence_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+    blocks: list[Block] = [
+        Heading(2, "Where the paths diverged", anchor="divergence"),
+        Heading(3, "Within each role: the first split", anchor="first-split"),
+    ]
+    for role_id, games in by_role.items():
+        if not games:
+            continue
+        label = story.roles[role_id].label
+        if len(games) < 2:
+            blocks.append(Paragraph("Only one game: nothing to compare.", label=f"{label}:"))
+            continue
+        blocks += first_split(story, f"{label} ({_games(len(games))}):", games)
+    if sum(1 for games in by_role.values() if games) >= 2:
+        blocks += meter_moves(story, by_role)
+        blocks += shared_scenes(story, by_role)
+    return blocks
+
+
+def _effect(story: Story, choice: Choice) -> str:
+    parts = [f"{story.meters[m].label} {delta:+d}" for m, delta in choice.effects.items() if delta]
+    return ", ".join(parts) or "no meter change"
+
+
+def meter_moves(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+    """How each role's choices moved the meters: comparable even without shared scenes."""
+    meters = list(story.meters.values())
+    rows = []
+    for role_id, games in by_role.items():
+        if not games:
+            continue
+        made = [
+            choice
+            for g in games
+            for scene_id, choice_id in g.state.history
+            if (choice := story.scenes[scene_id].choice(choice_id)) is not None
+        ]
+        cells = []
+        for m in meters:
+            change = sum(g.state.meters[m.id] - m.start for g in games) / len(games)
+            sign = -1 if m.good == "low" else 1
+            helped = sum(1 for c in made if sign * c.effects.get(m.id, 0) > 0)
+            hurt = sum(1 for c in made if sign * c.effects.get(m.id, 0) < 0)
+            cells.append(
+                f"{change:+.1f}; {_share(helped, len(made))} helped, {_share(hurt, len(made))} hurt"
+            )
+        rows.append((story.roles[role_id].label, str(len(made)), *cells))
+    return [
+        Heading(3, "Between the roles: how their choices moved the meters", anchor="moves"),
+        Table(
+            ("Role", "Choices made", *(m.label for m in meters)),
+            tuple(rows),
+            numeric=frozenset({1}),
+        ),
+        Paragraph(
+            "Each cell: the average change from the start to where the games stopped, then "
+            "the share of all this role's choices that moved the meter the good way or the "
+            "bad way.",
+            kind="note",
+        ),
+    ]
+
+
+def shared_scenes(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+    """At the moments games of two roles or more played: how each role chose.
+
+    A moment is a scene, or scenes of the same title written for different roles
+    (each side's view of the same meeting).
+    """
+    per_role = {role: _visits(games) for role, games in by_role.items() if games}
+    moments: dict[str, dict[str, list[str]]] = {}
+    for scene_id, scene in story.scenes.items():
+        for role, visits in per_role.items():
+            if scene_id in visits:
+                moments.setdefault(scene.title, {}).setdefault(role, []).append(scene_id)
+    blocks: list[Block] = [
+        Heading(3, "Between the roles: the moments both played", anchor="shared")
+    ]
+    found = False
+    order = list(story.roles)
+    for title, found_roles in moments.items():
+        if len(found_roles) < 2:
+            continue
+        roles = {r: found_roles[r] for r in sorted(found_roles, key=order.index)}
+        found = True
+        rows = []
+        favourites: list[tuple[str, tuple[str, ...]]] = []
+        for role, scene_ids in roles.items():
+            label = story.roles[role].label
+            counts: Counter[tuple[str, str]] = Counter(
+                (s, c) for s in scene_ids for _, c in per_role[role][s]
+            )
+            total = sum(counts.values())
+            for scene_id in scene_ids:
+                for choice in story.scenes[scene_id].choices:
+                    n = counts[(scene_id, choice.id)]
+                    rows.append(
+                        (label, choice.text, str(n), _share(n, total), _effect(story, choice))
+                    )
+            top = max(counts.values())
+            picks = tuple(
+                sorted(_choice_text(story.scenes[s], c) for (s, c), n in counts.items() if n == top)
+            )
+            favourites.append((label, picks))
+        shared_ids = set.intersection(*(set(ids) for ids in roles.values()))
+        blocks.append(Heading(4, title, anchor=f"shared-{len(blocks)}"))
+        blocks.append(
+            Table(
+                ("Role", "Choice", "Times", "Share", "Effect"),
+                tuple(rows),
+                numeric=frozenset({2, 3}),
+            )
+        )
+        lead = "Most chosen: "
+        if shared_ids:
+            alike = len({picks for _, picks in favourites}) == 1
+            lead = ("The roles chose alike. " if alike else "The roles chose differently. ") + lead
+        said = "; ".join(
+            f"{label}: '{picks[0]}'" if len(picks) == 1 else f"{label}: a tie of {len(picks)}"
+            for label, picks in favourites
+        )
+        blocks.append(Paragraph(f"{lead}{said}."))
+    if not found:
+        blocks.append(Paragraph("No scene or scene title was played by games of two roles."))
+    return blocks
+
+
+def report_blocks(story: Story, collection: Collection) -> list[Block]:
+    games = collection.games
+    by_role = _by_role(story, games)
+    blocks: list[Block] = [Heading(1, f"{story.title}: class report")]
+    blocks.append(Paragraph(f"{story.title} ({story.id}, version {story.version})", label="Story:"))
+    skipped = len(collection.skipped)
+    blocks.append(
+        Paragraph(
+            f"{_games(len(games))} used"
+            + (f"; {skipped} skipped (listed at the end)." if skipped else "."),
+            label="Saves:",
+        )
+    )
+    blocks += roles_section(story, by_role)
+    blocks += endings_section(story, by_role)
+    blocks += meters_section(story, by_role)
+    blocks += key_scenes_section(story, games)
+    blocks += divergence_section(story, by_role)
+    if collection.notes:
+        blocks.append(Heading(2, "Notes", anchor="notes"))
+        blocks.append(Items(collection.notes))
+    if collection.skipped:
+        blocks.append(Heading(2, "Skipped saves", anchor="skipped"))
+        blocks.append(Items(tuple(f"{s.name}: {s.reason}" for s in collection.skipped)))
+    return blocks
+
+
+def render_report(story: Story, collection: Collection, fmt: str = "md") -> str:
+    return render(f"{story.title}: class report", report_blocks(story, collection), fmt)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from game.cli import load_or_report
+
+    story = load_or_report(args.story)
+    if story is None:
+        return 1
+    collection = collect(story, args.saves)
+    for skipped in collection.skipped:
+        print(f"Skipped {skipped.name}: {skipped.reason}", file=sys.stderr)
+    if not collection.games:
+        print(
+            f"No usable saves of '{story.id}' version {story.version} among "
+            f"{collection.files} save file(s); nothing to report.",
+            file=sys.stderr,
+        )
+        return 1
+    text = render_report(story, collection, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"Cannot write the report to {args.output} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"Report of {_games(len(collection.games))} written to {args.output}")
+    return 0

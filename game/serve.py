@@ -1,0 +1,116 @@
+"""The game in web browsers: `mar-a-lago serve` (textual-serve).
+
+textual-serve starts the command below once per browser connection, so each student
+gets a game of their own. Every served game autosaves to a slot of its own
+(`game-YYYYmmdd-HHMMSS-xxxx`) in one saves folder, which the teacher collects with
+`mar-a-lago report`. There is no authentication and no TLS: serve on a trusted
+network only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+WARNING = (
+    "WARNING: anyone who can reach this address can play and fill the saves folder; "
+    "there is no password and no encryption. Serve only on a trusted network "
+    "(a classroom LAN), never on the open internet."
+)
+#: hosts that mean "every interface": the page must name an address browsers can reach
+ANY_HOST = ("0.0.0.0", "::", "")
+
+
+def game_command(saves_dir: Path, role: str | None = None, story_dir: Path | None = None) -> str:
+    """The shell command textual-serve runs for each browser: one game, its own slot."""
+    argv = [
+        sys.executable,
+        "-m",
+        "game",
+        "play",
+        "--autosave-slot",
+        "unique",
+        "--saves-dir",
+        str(saves_dir.resolve()),
+    ]
+    if role is not None:
+        argv += ["--role", role]
+    if story_dir is not None:
+        argv += ["--story", str(story_dir.resolve())]
+    if os.name == "nt":  # textual-serve runs it through the shell; cmd.exe quotes differently
+        return subprocess.list2cmdline(argv)
+    return shlex.join(argv)
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network (no packet is sent), or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: routing only, nothing is sent
+            address: str = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("0.") else address
+
+
+def public_url(host: str, port: int) -> str:
+    """The address students type; for "every interface", this machine's LAN address."""
+    if host in ANY_HOST:
+        host = lan_address() or socket.gethostname()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from game.cli import load_or_report, saves_dir
+
+    story = load_or_report(args.story)
+    if story is None:
+        return 1
+    if args.role is not None and args.role not in story.roles:
+        print(f"--role: no role '{args.role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
+        return 2
+    folder = saves_dir(args).resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"Cannot use {folder} for saves ({exc.strerror or exc}); choose another with "
+            "--saves-dir DIR",
+            file=sys.stderr,
+        )
+        return 1
+    command = game_command(folder, args.role, args.story)
+    url = getattr(args, "public_url", None) or public_url(args.host, args.port)
+    role = f" as {story.roles[args.role].label}" if args.role else ""
+    print(f"Serving '{story.title}'{role} to web browsers.")
+    print(f"Students open: {url}")
+    if args.host in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "  (only this computer can reach it; for a classroom, add --host 0.0.0.0 "
+            "and give students this machine's address)"
+        )
+    print(f"Each game saves to its own slot in: {folder}")
+    print(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}")
+    print(WARNING)
+    print("Press Ctrl+C to stop.", flush=True)
+
+    from textual_serve.server import Server
+
+    server = Server(command, host=args.host, port=args.port, title=story.title, public_url=url)
+    try:
+        server.serve()
+    except OSError as exc:
+        print(
+            f"Cannot serve on {args.host}:{args.port} ({exc.strerror or exc}); "
+            "is the port in use? Choose another with --port N",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
