@@ -252,6 +252,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         start=start,
         watch=args.watch,
         autosave_slot=autosave_slot(args.autosave_slot),
+        # a served classroom game (one slot per browser) sees only its own saves
+        private_saves=args.autosave_slot == "unique",
     )
 
 

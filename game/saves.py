@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -253,10 +253,17 @@ def load(story: Story, path: Path) -> Loaded:
     return restore(story, read(path), str(path))
 
 
-def slots(saves_dir: Path) -> list[SlotInfo]:
-    """Every save in the folder, newest first; damaged ones are listed with the reason."""
+def slots(saves_dir: Path, only: Collection[str] | None = None) -> list[SlotInfo]:
+    """Every save in the folder (or those named in `only`), newest first.
+
+    Damaged ones are listed with the reason.
+    """
     try:
-        paths = [p for p in saves_dir.glob("*.json") if SLOT_NAME.match(p.stem)]
+        paths = [
+            p
+            for p in saves_dir.glob("*.json")
+            if SLOT_NAME.match(p.stem) and (only is None or p.stem in only)
+        ]
     except OSError:
         return []
     result = []
@@ -273,9 +280,9 @@ def slots(saves_dir: Path) -> list[SlotInfo]:
     return result
 
 
-def newest(saves_dir: Path, story: Story) -> SlotInfo | None:
-    """The newest readable save of this story (for Continue)."""
-    for info in slots(saves_dir):
+def newest(saves_dir: Path, story: Story, only: Collection[str] | None = None) -> SlotInfo | None:
+    """The newest readable save of this story (for Continue), among `only` if given."""
+    for info in slots(saves_dir, only):
         if info.save is not None and info.save.story.id == story.id:
             return info
     return None

@@ -1,0 +1,419 @@
+"""The Textual app: it holds the story and the `GameState`, asks the engine for every
+move, and shows the state on the title, scene and ending screens.
+
+`make_app` is the one factory used by the CLI, the tests and the web server.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from game import engine, saves
+from game.engine import GameState, Start
+from game.loader import check_story, story_files
+from game.model import Story
+from game.tui.messages import ChoicePicked
+from game.tui.screens.ending import EndingScreen
+from game.tui.screens.help import HelpScreen
+from game.tui.screens.load import LoadScreen
+from game.tui.screens.role import RoleScreen
+from game.tui.screens.save import SaveScreen
+from game.tui.screens.scene import SceneScreen
+from game.tui.screens.title import TitleScreen
+
+#: what a story folder looks like to the watcher: (file, mtime in ns, size) for each .toml
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(folder: Path) -> Fingerprint:
+    """The state of every story file; any edit, new or removed file changes it."""
+    result = []
+    try:
+        for path in story_files(folder):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            result.append((str(path), stat.st_mtime_ns, stat.st_size))
+    except OSError:
+        return ()
+    return tuple(result)
+
+
+def refit(story: Story, state: GameState) -> tuple[GameState, int] | None:
+    """`state` rebuilt on an edited story: the longest prefix of its choices that still
+    replays, and how many choices that kept. None when not even the start fits."""
+    if state.role not in story.roles:
+        return None
+    for kept in range(len(state.history), -1, -1):
+        try:
+            return engine.replay(story, state.role, state.history[:kept], state.origin), kept
+        except engine.ReplayError:
+            continue
+    return None
+
+
+class GameApp(App[int]):
+    """Cooperate or Else! in a terminal (or a browser, through textual-serve)."""
+
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (typed by App, not as a ClassVar)
+        (0, "-narrow"),
+        (70, "-normal"),
+        (120, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+    ]
+    #: seconds between two looks at the story files in watch mode
+    WATCH_INTERVAL: ClassVar[float] = 0.5
+
+    def __init__(
+        self,
+        story: Story,
+        saves_dir: Path,
+        *,
+        story_dir: Path | None = None,
+        role: str | None = None,
+        loaded: saves.Loaded | None = None,
+        start: Start | None = None,
+        watch: bool = False,
+        autosave_slot: str = saves.AUTOSAVE,
+        private_saves: bool = False,
+    ) -> None:
+        super().__init__()
+        self.theme = "textual-dark"
+        self.story = story
+        self.saves_dir = saves_dir
+        self.story_dir = story_dir
+        self.fixed_role = role if role in story.roles else None
+        self.initial_load = loaded
+        self.start_point = start
+        self.watching = watch
+        self.autosave_slot = autosave_slot
+        #: served classroom games see only their own saves: None means every slot
+        self.own_slots: set[str] | None = {autosave_slot} if private_saves else None
+        self.autosave_problem = ""
+        try:
+            saves.check_slot_name(autosave_slot)
+        except saves.SaveError as exc:
+            self.autosave_problem = f"Autosave is off: {exc}"
+        self.state: GameState | None = None
+        self.main_screen: Screen[None] | None = None
+        self.watched: Fingerprint = ()
+        self.title = story.title
+
+    # -- starting and showing ----------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.autosave_problem:
+            self.notify(self.autosave_problem, severity="warning", markup=False)
+        if self.watching:
+            self.watched = fingerprint(self.watched_dir())
+            self.set_interval(self.WATCH_INTERVAL, self.check_story_files)
+        # The first main screen is pushed once: a screen switched away while it is still
+        # mounting can trip its Header.
+        if self.initial_load is not None:
+            self.set_state(self.initial_load.state)
+            if self.initial_load.notice:
+                self.notify(self.initial_load.notice, markup=False, timeout=8)
+            return
+        role = self.known_role()
+        if self.start_point is not None and role is not None:
+            self.begin(role, self.start_point)
+            if self.state is not None:
+                return
+        self.show_title()
+        if self.start_point is not None and role is None:
+            self.ask_role(self.begin_from_start)
+
+    def newest_save(self) -> saves.SlotInfo | None:
+        return saves.newest(self.saves_dir, self.story, self.own_slots)
+
+    def slot_name(self, name: str) -> str:
+        """A served game's named saves carry its own slot as a prefix, so players never
+        overwrite one another's saves."""
+        return name if self.own_slots is None else f"{self.autosave_slot}-{name}"
+
+    def switch_main(self, screen: Screen[None]) -> None:
+        """Make `screen` the one main screen (title, scene or ending), closing any dialog."""
+        if self.main_screen is None:
+            self.push_screen(screen)
+        else:
+            while len(self.screen_stack) > 2 and self.screen is not self.main_screen:
+                self.pop_screen()
+            self.switch_screen(screen)
+        self.main_screen = screen
+
+    def set_state(self, state: GameState, *, autosave: bool = False) -> None:
+        """Show `state` (the game moved on, was undone, loaded or started)."""
+        self.state = state
+        if autosave:
+            self.autosave()
+        if state.over:
+            transcript = self.saves_dir / f"{self.autosave_slot}-transcript.md"
+            self.switch_main(EndingScreen(self.story, state, transcript))
+        elif isinstance(self.main_screen, SceneScreen):
+            self.main_screen.show(self.story, state)
+        else:
+            self.switch_main(SceneScreen(self.story, state))
+
+    def show_title(self) -> None:
+        self.state = None
+        self.switch_main(TitleScreen(self.story, self.newest_save()))
+
+    def known_role(self) -> str | None:
+        """The role fixed by `--role`, or the story's only role; None when the player picks."""
+        if self.fixed_role is not None:
+            return self.fixed_role
+        if len(self.story.roles) == 1:
+            return next(iter(self.story.roles))
+        return None
+
+    def ask_role(self, then: Callable[[str], None]) -> None:
+        """The known role or the player's pick; then `then(role)`."""
+        role = self.known_role()
+        if role is not None:
+            then(role)
+        else:
+
+            def picked(role: str | None) -> None:
+                if role is not None:
+                    then(role)
+
+            self.push_screen(RoleScreen(self.story), picked)
+
+    def begin(self, role: str, start: Start | None = None) -> None:
+        try:
+            state = engine.new_game(self.story, role, start)
+        except engine.GameError as exc:
+            self.notify(f"Cannot start: {exc}", severity="error", markup=False)
+            return
+        self.set_state(state)
+
+    def begin_from_start(self, role: str) -> None:
+        self.begin(role, self.start_point)
+
+    # -- the player's moves --------------------------------------------------------
+
+    def on_choice_picked(self, message: ChoicePicked) -> None:
+        if self.state is None:
+            return
+        try:
+            state = engine.choose(self.story, self.state, message.choice_id)
+        except engine.GameError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.set_state(state, autosave=True)
+
+    def autosave(self) -> None:
+        if self.state is None or self.autosave_problem:
+            return
+        try:
+            saves.write(self.saves_dir, self.autosave_slot, self.story, self.state)
+        except saves.SaveError as exc:
+            self.notify(f"Autosave failed: {exc}", severity="error", markup=False, timeout=8)
+
+    def action_new_game(self) -> None:
+        self.ask_role(self.begin)
+
+    def action_undo(self) -> None:
+        if self.state is None or not self.state.history:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        try:
+            state = engine.undo(self.story, self.state)
+        except engine.GameError as exc:
+            self.notify(f"Cannot undo: {exc}", severity="error", markup=False)
+            return
+        self.set_state(state, autosave=True)
+        self.notify("Undone: back before your last choice.", markup=False, timeout=2)
+
+    def action_continue_game(self) -> None:
+        info = self.newest_save()
+        if info is None:
+            self.notify("No saved game yet: start a new one.", markup=False)
+            return
+        self.load_path(info.path)
+
+    def action_load(self) -> None:
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self.load_path(path)
+
+        self.push_screen(
+            LoadScreen(self.story, saves.slots(self.saves_dir, self.own_slots), self.saves_dir),
+            picked,
+        )
+
+    def load_path(self, path: Path) -> None:
+        try:
+            loaded = saves.load(self.story, path)
+        except saves.SaveError as exc:
+            self.notify(f"Cannot load: {exc}", severity="error", markup=False, timeout=10)
+            return
+        self.set_state(loaded.state)
+        self.notify(f"Loaded '{path.stem}'.", markup=False, timeout=3)
+        if loaded.notice:
+            self.notify(loaded.notice, markup=False, timeout=8)
+
+    def action_save(self) -> None:
+        state = self.state
+        if state is None:
+            self.notify("Start or load a game first; then you can save it.", markup=False)
+            return
+        existing = [info.name for info in saves.slots(self.saves_dir, self.own_slots)]
+        suggestion = f"{state.role}-{len(state.history)}"
+
+        def named(slot: str | None) -> None:
+            if slot is None or self.state is None:
+                return
+            slot = self.slot_name(slot)
+            try:
+                path = saves.write(self.saves_dir, slot, self.story, self.state)
+            except saves.SaveError as exc:
+                self.notify(f"Not saved: {exc}", severity="error", markup=False, timeout=10)
+                return
+            if self.own_slots is not None:
+                self.own_slots.add(slot)
+            self.notify(f"Saved to slot '{slot}' ({path}).", markup=False)
+
+        self.push_screen(SaveScreen(suggestion, existing), named)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.story))
+
+    def action_history(self) -> None:
+        if isinstance(self.main_screen, SceneScreen):
+            self.main_screen.action_toggle_history()
+        else:
+            self.notify("The history is shown during a game.", markup=False)
+
+    def action_title(self) -> None:
+        self.show_title()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("New game", "Start a new game (pick a role)", self.action_new_game)
+        if self.state is not None:
+            yield SystemCommand("Save game", "Save this game to a named slot", self.action_save)
+            if self.state.history:
+                yield SystemCommand("Undo", "Undo the last choice", self.action_undo)
+        yield SystemCommand("Load game", "Load a saved game", self.action_load)
+        if isinstance(self.main_screen, SceneScreen):
+            yield SystemCommand(
+                "History", "Show or hide the scenes and choices so far", self.action_history
+            )
+        if isinstance(self.main_screen, EndingScreen):
+            yield SystemCommand(
+                "Transcript", "Write a transcript of this game", self.main_screen.action_transcript
+            )
+        yield SystemCommand("Help", "The meters and the keys", self.action_help)
+        yield SystemCommand("Title screen", "Back to the title screen", self.action_title)
+        yield from super().get_system_commands(screen)
+
+    # -- watch mode (for authors) -----------------------------------------------------
+
+    def watched_dir(self) -> Path:
+        if self.story_dir is not None:
+            return self.story_dir
+        from game.locations import shipped_story_dir
+
+        return shipped_story_dir()
+
+    def check_story_files(self) -> None:
+        """Reload the story if its files changed; a broken story keeps the last good one."""
+        folder = self.watched_dir()
+        now = fingerprint(folder)
+        if now == self.watched:
+            return
+        self.watched = now
+        story, problems = check_story(folder)
+        if story is None:
+            shown = "\n".join(str(problem) for problem in problems[:8])
+            more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
+            self.notify(
+                f"{shown}{more}\nStill playing the last good version.",
+                title=f"The story has {len(problems)} problem(s)",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self.reload(story)
+
+    def reload(self, story: Story) -> None:
+        """Play on with `story`: keep the choices that still fit, and show it all again."""
+        self.story = story
+        self.title = story.title
+        if self.fixed_role is not None and self.fixed_role not in story.roles:
+            self.fixed_role = None
+        state = self.state
+        if state is None:
+            if isinstance(self.main_screen, TitleScreen):
+                self.main_screen.show(story, self.newest_save())
+            self.notify("Story reloaded.", markup=False, timeout=3)
+            return
+        fitted = refit(story, state)
+        if fitted is None:
+            self.notify(
+                "Story reloaded; your game no longer fits it (its role or start is gone).",
+                severity="warning",
+                markup=False,
+            )
+            self.show_title()
+            return
+        new_state, kept = fitted
+        total = len(state.history)
+        if kept == total:
+            message = f"Story reloaded; your {total} choice(s) still fit."
+        else:
+            message = f"Story reloaded; kept {kept} of {total} choices (the rest no longer fit)."
+        self.set_state(new_state)
+        self.notify(message, markup=False, timeout=4)
+
+
+def make_app(
+    story: Story,
+    saves_dir: Path,
+    *,
+    story_dir: Path | None = None,
+    role: str | None = None,
+    loaded: saves.Loaded | None = None,
+    start: Start | None = None,
+    watch: bool = False,
+    autosave_slot: str = saves.AUTOSAVE,
+    private_saves: bool = False,
+) -> GameApp:
+    """The game's app, for the CLI, the tests and the web server alike."""
+    return GameApp(
+        story,
+        saves_dir,
+        story_dir=story_dir,
+        role=role,
+        loaded=loaded,
+        start=start,
+        watch=watch,
+        autosave_slot=autosave_slot,
+        private_saves=private_saves,
+    )
+
+
+def run_app(story: Story, saves_dir: Path, **options: Any) -> int:
+    """Build the app with `make_app` (same options), run it, and return its exit code."""
+    app = make_app(story, saves_dir, **options)
+    app.run()
+    if app.state is not None and app.state.history and not app.autosave_problem:
+        print(
+            f"Your game is saved in slot '{app.autosave_slot}' ({saves_dir}); "
+            "choose Continue to resume it.",
+            file=sys.stderr,
+        )
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""Screens of the game: title, role, scene, ending, and the help, save and load dialogs."""

@@ -1,0 +1,91 @@
+"""Help: what each meter means (its `help` text) and the keys."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from game.model import Story
+from game.text import paragraphs
+
+KEYS = (
+    ("↑ ↓  Enter", "move through the choices and pick one (or click it)"),
+    ("1-9", "pick a choice by its number"),
+    ("u  ctrl+z", "undo the last choice"),
+    ("s", "save the game to a named slot"),
+    ("l", "load a saved game"),
+    ("h", "show or hide the history of your choices"),
+    ("Tab", "move between the text and the choices (arrows then scroll the text)"),
+    ("t", "on the ending screen: write a transcript of your game"),
+    ("n", "on the title and ending screens: a new game"),
+    ("ctrl+p", "the command palette: every action, and the theme"),
+    ("? F1", "this help"),
+    ("q  ctrl+q", "quit (your game is saved after every choice)"),
+)
+
+
+def meters_renderable(story: Story) -> Group:
+    parts: list[RenderableType] = []
+    for meter in story.meters.values():
+        side = "lower is better" if meter.good == "low" else "higher is better"
+        parts.append(
+            Text.assemble((meter.label, "bold"), (f"  {meter.min} to {meter.max}, {side}", "dim"))
+        )
+        for paragraph in paragraphs(meter.help):
+            parts.append(Padding(Text(paragraph), (0, 0, 0, 2)))
+        parts.append(Text(""))
+    parts.append(
+        Text(
+            "After each choice, the change shows next to the meter: green for the better, "
+            "red for the worse.",
+            style="italic",
+        )
+    )
+    return Group(*parts)
+
+
+def keys_content() -> Content:
+    width = max(len(key) for key, _ in KEYS)
+    return Content("\n").join(
+        Content.assemble(Content.styled(key.ljust(width), "bold $text-accent"), "  ", what)
+        for key, what in KEYS
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    """The meters and the keys; any of Escape, q, ? or F1 closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close", key_display="esc"),
+    ]
+
+    def __init__(self, story: Story) -> None:
+        super().__init__()
+        self.story = story
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(Content.styled("Help", "bold"), classes="dialog-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(
+                    Content.styled("The meters", "bold $text-accent"), classes="heading -first"
+                )
+                yield Static(meters_renderable(self.story), id="help-meters")
+                yield Static(Content.styled("The keys", "bold $text-accent"), classes="heading")
+                yield Static(keys_content(), id="help-keys")
+            yield Static(Content.styled("Esc to close", "dim"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

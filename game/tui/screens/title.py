@@ -1,0 +1,105 @@
+"""The title screen: the story's title, subtitle, source and intro, then the main menu."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.model import Story
+from game.saves import SlotInfo
+from game.tui.widgets.story_text import StoryText
+
+
+def slot_summary(story: Story, info: SlotInfo) -> str:
+    """'<role> · <scene or ending> · 2 choices': who, where, how far."""
+    save = info.save
+    if save is None:
+        return info.name
+    role = story.roles[save.role].label if save.role in story.roles else save.role
+    if save.summary.ending is not None:
+        ending = story.endings.get(save.summary.ending)
+        where = "Ending: " + (ending.title if ending is not None else save.summary.ending)
+    else:
+        scene = story.scenes.get(save.summary.scene or "")
+        where = scene.title if scene is not None else str(save.summary.scene)
+    steps = save.summary.steps
+    return f"{role} · {where} · {steps} choice{'' if steps == 1 else 's'}"
+
+
+class TitleScreen(Screen[None]):
+    """Start here: New game, Continue, Load, Quit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.new_game", "New game"),
+        Binding("c", "app.continue_game", "Continue"),
+        Binding("l", "app.load", "Load"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, story: Story, newest: SlotInfo | None) -> None:
+        super().__init__()
+        self.story = story
+        self.newest = newest
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="title-column"):
+            with VerticalScroll(id="title-page"):
+                yield Static(id="story-title")
+                yield Static(id="story-subtitle")
+                yield Static(id="story-source")
+                yield StoryText(id="story-intro")
+            with Center(id="menu-row"):
+                yield OptionList(id="menu")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.story, self.newest)
+        self.query_one("#menu", OptionList).focus()
+
+    def show(self, story: Story, newest: SlotInfo | None) -> None:
+        """Show `story` (again, after a reload) and the save that Continue resumes."""
+        self.story, self.newest = story, newest
+        self.title = story.title
+        self.sub_title = ""
+        self.query_one("#story-title", Static).update(Content(story.title))
+        for widget_id, text in (
+            ("#story-subtitle", story.subtitle),
+            ("#story-source", f"Source: {story.source}" if story.source else ""),
+        ):
+            widget = self.query_one(widget_id, Static)
+            widget.update(Content(text))
+            widget.display = bool(text)
+        intro = self.query_one("#story-intro", StoryText)
+        intro.show([story.intro])
+        intro.display = bool(story.intro.strip())
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        if newest is not None:
+            resume = Content.assemble(
+                "Continue    ", Content.styled(slot_summary(story, newest), "dim")
+            )
+        else:
+            resume = Content.assemble("Continue    ", Content.styled("no saved game yet", "dim"))
+        menu.add_options(
+            [
+                Option(Content("New game"), id="new_game"),
+                Option(resume, id="continue_game", disabled=newest is None),
+                Option(Content("Load a saved game"), id="load"),
+                Option(Content("Quit"), id="quit"),
+            ]
+        )
+        menu.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected, "#menu")
+    async def pick(self, event: OptionList.OptionSelected) -> None:
+        await self.run_action(f"app.{event.option.id}")

@@ -1,0 +1,1 @@
+"""Widgets of the game: story text, meters, choices, history and charts."""
