@@ -199,7 +199,7 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     if ending is not None:
         return attrs.evolve(moved, scene=None, ending=ending)
     moved = attrs.evolve(moved, scene=goto)
-    if not open_choices(story, moved):
+    if not any(holds(c.requires, moved) for c in story.scenes[goto].choices):
         # A scene with nothing open would strand the player: the game ends by rank.
         # `mar-a-lago explore` reports such dead ends to the author.
         return attrs.evolve(moved, scene=None, ending=resolve_end(story, moved))

@@ -198,7 +198,6 @@ async def test_served_games_see_only_their_own_saves(tmp_path):
     from game import engine, saves
     from game.loader import load_story
     from game.tui.app import make_app
-
     from support import MINI
 
     story = load_story(MINI)
