@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_or_report(folder: Path | None) -> Story | None:
     """The story, or None after printing every problem to stderr."""
-    from game.loader import check_story
+    from game.cache import check_story  # the loader's, with a parse cache for big stories
     from game.locations import shipped_story_dir
 
     story, problems = check_story(folder if folder is not None else shipped_story_dir())

@@ -227,10 +227,11 @@ def replay(
                 f"step {step}: choice '{choice_id}' of scene '{scene_id}' no longer exists"
             )
         try:
-            state = choose(story, state, choice_id)
+            # an empty history each step: copying the growing one made replay quadratic
+            state = choose(story, attrs.evolve(state, history=()), choice_id)
         except GameError as exc:
             raise ReplayError(f"step {step}: {exc}") from None
-    return state
+    return attrs.evolve(state, history=tuple((s, c) for s, c in history))
 
 
 def undo(story: Story, state: GameState) -> GameState:

@@ -53,8 +53,13 @@ class StoryLoadError(Exception):
 Key = tuple[str | int, ...]
 
 
+#: integers are meter values, deltas and ranks: past this they are a mistake (and past
+#: 4,300 digits Python cannot even print them)
+MAX_INT = 10**18
+
+
 def _is_int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    return isinstance(v, int) and not isinstance(v, bool) and -MAX_INT < v < MAX_INT
 
 
 def _is_str_list(v: object) -> bool:
@@ -190,6 +195,8 @@ class _File:
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
+    if isinstance(value, int) and not _is_int(value):
+        return "a number of more than 18 digits"
     return {
         str: "a string",
         int: "an integer",
@@ -213,18 +220,19 @@ def story_files(folder: Path) -> list[Path]:
 
 def _read(path: Path, display: str, out: list[Problem]) -> tuple[bytes, str] | None:
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size  # a huge file is refused before it is read
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
         out.append(
             Problem(display, 1, f"cannot read this file ({exc.strerror}); check its permissions")
         )
         return None
-    if len(raw) > MAX_FILE_BYTES:
+    if max(size, len(raw)) > MAX_FILE_BYTES:
         out.append(
             Problem(
                 display,
                 1,
-                f"file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
+                f"file is {max(size, len(raw)):,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
                 "split it into several files",
             )
         )
@@ -271,6 +279,11 @@ def _parse(text: str, display: str, out: list[Problem]) -> dict[str, Any] | None
     except RecursionError:
         out.append(Problem(display, 1, "tables or arrays are nested too deeply; flatten them"))
         return None
+    except ValueError:  # not a TOMLDecodeError: int()'s limit of 4,300 digits
+        long = re.search(r"[0-9_]{4300,}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else 1
+        out.append(Problem(display, line, "a number of over 4,300 digits; write a smaller one"))
+        return None
 
 
 _DECLARED = re.compile(r"Cannot declare \((.*)\) twice")
@@ -306,6 +319,8 @@ class _Builder:
         self.scenes: dict[str, tuple[_File, dict[str, Any]]] = {}
         self.endings: dict[str, tuple[_File, dict[str, Any]]] = {}
         self.digest = hashlib.sha256()
+        #: tables whose shape check failed: reported, and not built
+        self.misshapen: set[Key] = set()
         #: files that could not be read or parsed
         self.unreadable = 0
 
@@ -414,16 +429,22 @@ class _Builder:
             return None
         return Meter(id=meter_id, **table)
 
+    def _shape(self, f: _File, table: dict[str, Any], shape: str, path: Key) -> bool:
+        if f.check_table(table, shape, path):
+            return True
+        self.misshapen.add(path)
+        return False
+
     def _shape_scene(self, f: _File, scene_id: str, table: dict[str, Any]) -> None:
         path: Key = ("scenes", scene_id)
-        if not f.check_table(table, "scene", path):
+        if not self._shape(f, table, "scene", path):
             return
         for i, passage in enumerate(table.get("passages", [])):
-            f.check_table(passage, "passage", (*path, "passages", i))
+            self._shape(f, passage, "passage", (*path, "passages", i))
         seen: dict[str, int] = {}
         for i, choice in enumerate(table.get("choices", [])):
             cpath = (*path, "choices", i)
-            if not f.check_table(choice, "choice", cpath):
+            if not self._shape(f, choice, "choice", cpath):
                 continue
             choice_id = choice.get("id", str(i + 1))
             if not CHOICE_ID.match(choice_id):
@@ -436,14 +457,14 @@ class _Builder:
                 )
             seen[choice_id] = i
             for j, route in enumerate(choice.get("routes", [])):
-                f.check_table(route, "route", (*cpath, "routes", j))
+                self._shape(f, route, "route", (*cpath, "routes", j))
 
     def _shape_ending(self, f: _File, ending_id: str, table: dict[str, Any]) -> None:
         path: Key = ("endings", ending_id)
-        if not f.check_table(table, "ending", path):
+        if not self._shape(f, table, "ending", path):
             return
         for i, passage in enumerate(table.get("passages", [])):
-            f.check_table(passage, "passage", (*path, "passages", i))
+            self._shape(f, passage, "passage", (*path, "passages", i))
         if table.get("immediate") and "when" not in table:
             f.problem(
                 (*path, "immediate"),
@@ -619,7 +640,7 @@ class _Builder:
         return tuple(
             Passage(self._condition(f, p["when"], (*path, "passages", i, "when")), p["text"])
             for i, p in enumerate(table.get("passages", []))
-            if isinstance(p, dict) and "when" in p and isinstance(p.get("text"), str)
+            if (*path, "passages", i) not in self.misshapen
         )
 
     def _sources(self, f: _File, table: dict[str, Any], path: Key) -> tuple[str, ...]:
@@ -627,7 +648,7 @@ class _Builder:
 
     def _scene(self, f: _File, scene_id: str, table: dict[str, Any]) -> Scene | None:
         path: Key = ("scenes", scene_id)
-        if not all(k in table for k, (_, req) in SHAPES["scene"].items() if req):
+        if path in self.misshapen:
             return None
         for i, role in enumerate(table.get("roles", [])):
             if role not in self.roles:
@@ -637,9 +658,7 @@ class _Builder:
         choices = []
         for i, c in enumerate(table.get("choices", [])):
             cpath = (*path, "choices", i)
-            if not isinstance(c, dict) or not all(
-                k in c for k, (_, req) in SHAPES["choice"].items() if req
-            ):
+            if cpath in self.misshapen:
                 continue
             effects: dict[str, int] = {}
             for meter, delta in c.get("effects", {}).items():
@@ -656,8 +675,8 @@ class _Builder:
             self._goto(f, c["goto"], (*cpath, "goto"))
             routes = []
             for j, r in enumerate(c.get("routes", [])):
-                if isinstance(r, dict) and "when" in r and "goto" in r:
-                    rpath = (*cpath, "routes", j)
+                rpath = (*cpath, "routes", j)
+                if rpath not in self.misshapen:
                     self._goto(f, r["goto"], (*rpath, "goto"))
                     routes.append(Route(self._condition(f, r["when"], (*rpath, "when")), r["goto"]))
             requires = None
@@ -692,7 +711,7 @@ class _Builder:
 
     def _ending(self, f: _File, ending_id: str, table: dict[str, Any]) -> Ending | None:
         path: Key = ("endings", ending_id)
-        if not all(k in table for k, (_, req) in SHAPES["ending"].items() if req):
+        if path in self.misshapen:
             return None
         when = None
         if "when" in table:

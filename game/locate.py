@@ -8,10 +8,16 @@ inline-table key, by its path: ("scenes", "intro", "choices", 1, "goto").
 from __future__ import annotations
 
 import contextlib
+import re
 
 Path = tuple[str | int, ...]
 
-_BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BLANK = re.compile(r"(?:[ \t\r]+|#[^\n]*)*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_SCALAR = re.compile(r"[^,\]}\n#]+")
 
 
 class Locator:
@@ -21,6 +27,8 @@ class Locator:
         self._i = 0
         self._line = 1
         self._aot: dict[Path, int] = {}
+        #: the arrays of tables met inside each array of tables
+        self._nested: dict[Path, set[Path]] = {}
         # only TOML that tomli accepted reaches here; a surprise leaves lines unknown
         with contextlib.suppress(IndexError, ValueError):
             self._document()
@@ -40,21 +48,13 @@ class Locator:
         return self._text[j] if j < len(self._text) else ""
 
     def _advance(self, k: int = 1) -> None:
-        for _ in range(k):
-            if self._peek() == "\n":
-                self._line += 1
-            self._i += 1
+        self._line += self._text.count("\n", self._i, self._i + k)
+        self._i += k
 
     def _skip_blank(self, newlines: bool) -> None:
-        while self._i < len(self._text):
-            c = self._peek()
-            if c in " \t\r" or (newlines and c == "\n"):
-                self._advance()
-            elif c == "#":
-                while self._i < len(self._text) and self._peek() != "\n":
-                    self._advance()
-            else:
-                return
+        match = (_BLANK_LINES if newlines else _BLANK).match(self._text, self._i)
+        assert match is not None  # both match the empty string
+        self._advance(match.end() - self._i)
 
     def _record(self, path: Path) -> None:
         self.lines.setdefault(path, self._line)
@@ -74,10 +74,11 @@ class Locator:
                     index = self._aot.get(key, -1) + 1
                     self._aot[key] = index
                     # a new element resets the counts of arrays nested inside it
-                    for other in [
-                        k for k in self._aot if len(k) > len(key) and k[: len(key)] == key
-                    ]:
-                        del self._aot[other]
+                    for other in self._nested.pop(key, ()):
+                        self._aot.pop(other, None)
+                    for depth in range(1, len(key)):
+                        if key[:depth] in self._aot:
+                            self._nested.setdefault(key[:depth], set()).add(key)
                     current = (*key, index)
                     self._record(key)
                 else:
@@ -101,12 +102,11 @@ class Locator:
             if c in ('"', "'"):
                 parts.append(self._string())
             else:
-                start = self._i
-                while self._peek() in _BARE and self._peek():
-                    self._advance()
-                if self._i == start:
+                bare = _BARE.match(self._text, self._i)
+                if bare is None:
                     raise ValueError("bad key")
-                parts.append(self._text[start : self._i])
+                parts.append(bare.group())
+                self._i = bare.end()
             self._skip_blank(newlines=False)
             if self._peek() == ".":
                 self._advance()
@@ -128,17 +128,11 @@ class Locator:
             value = self._text[self._i : end]
             self._advance(end + 3 - self._i)
             return value
-        self._advance()
-        start = self._i
-        while self._peek() != quote:
-            if not self._peek():
-                raise ValueError("open string")
-            if quote == '"' and self._peek() == "\\":
-                self._advance()
-            self._advance()
-        value = self._text[start : self._i]
-        self._advance()
-        return value
+        match = (_BASIC if quote == '"' else _LITERAL).match(self._text, self._i)
+        if match is None:
+            raise ValueError("open string")
+        self._i = match.end()  # one line: no newline to count
+        return match.group()[1:-1]
 
     def _value(self, path: Path) -> None:
         self._skip_blank(newlines=False)
@@ -175,8 +169,7 @@ class Locator:
                 self._advance()
                 self._value((*path, *key))
         else:
-            start = self._i
-            while self._peek() and self._peek() not in ",]}\n#":
-                self._advance()
-            if self._i == start:
+            scalar = _SCALAR.match(self._text, self._i)
+            if scalar is None:
                 raise ValueError("empty value")
+            self._i = scalar.end()  # no newline in it

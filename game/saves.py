@@ -191,7 +191,7 @@ def read(path: Path) -> SaveFile:
         raise SaveError(f"{where}: cannot read it ({exc.strerror})") from None
     try:
         payload = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise SaveError(
             f"{where}: damaged or truncated, not a readable save ({exc.__class__.__name__}); "
             "it was left as it is"

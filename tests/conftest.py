@@ -19,6 +19,7 @@ def _isolated_saves(
     """Point the default saves folder at a temp dir, so no test writes into saves/."""
     folder = tmp_path_factory.mktemp("default-saves")
     monkeypatch.setenv("MAR_A_LAGO_SAVES_DIR", str(folder))
+    monkeypatch.setenv("MAR_A_LAGO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     return folder
 
 
