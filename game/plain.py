@@ -35,6 +35,7 @@ class PlainGame:
         autosave_slot: str = saves.AUTOSAVE,
     ) -> None:
         self.autosave_slot = saves.check_slot_name(autosave_slot)
+        self.autosave_problem = ""
         self.story = story
         self.saves_dir = saves_dir
         self.stdin = stdin
@@ -96,7 +97,11 @@ class PlainGame:
         try:
             saves.write(self.saves_dir, self.autosave_slot, self.story, state)
         except saves.SaveError as exc:
-            print(f"Notice: {exc}", file=self.err, flush=True)
+            if str(exc) != self.autosave_problem:  # say it once, not after every choice
+                print(f"Notice: {exc}", file=self.err, flush=True)
+            self.autosave_problem = str(exc)
+        else:
+            self.autosave_problem = ""
 
     def show_ending(self, state: GameState) -> None:
         ending = engine.current_ending(self.story, state)

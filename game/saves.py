@@ -153,8 +153,11 @@ def write(saves_dir: Path, slot: str, story: Story, state: GameState) -> Path:
         tmp_name = None
         _fsync_dir(saves_dir)
     except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if saves_dir.exists() and not saves_dir.is_dir():
+            reason = f"{saves_dir} is a file, not a folder"
         raise SaveError(
-            f"could not save to {target} ({exc.strerror or exc}); "
+            f"could not save to {target} ({reason}); "
             "the previous save is unharmed. Free some space or choose a writable "
             "folder with --saves-dir"
         ) from None

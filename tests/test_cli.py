@@ -223,14 +223,15 @@ def test_plain_with_a_read_only_saves_folder_goes_on(tmp_path):
         "--story",
         str(MINI),
         "--role",
-        "bob",
+        "alice",
         "--saves-dir",
-        str(blocker / "saves"),
-        stdin="2\n",
+        str(blocker),
+        stdin="1\n2\n",
     )
     assert result.returncode == 0
-    assert "Notice: could not save" in result.stderr
-    assert "== THE END: Draw ==" in result.stdout
+    assert result.stderr.count("Notice: could not save") == 1  # once, not after every choice
+    assert "is a file, not a folder" in result.stderr
+    assert "== THE END: Good ==" in result.stdout
 
 
 def test_plain_from_a_scene_with_meters_and_flags(tmp_path):
