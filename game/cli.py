@@ -53,6 +53,27 @@ def _saves_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return port
+
+
+def _slot(text: str) -> str:
+    from game.saves import SaveError, check_slot_name
+
+    if text == "unique":
+        return text
+    try:
+        return check_slot_name(text)
+    except SaveError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mar-a-lago",
@@ -97,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --from: start with this flag set (repeatable)",
     )
 
-    play.add_argument("--autosave-slot", default="autosave", help=argparse.SUPPRESS)
+    play.add_argument("--autosave-slot", type=_slot, default="autosave", help=argparse.SUPPRESS)
 
     check = sub.add_parser("check", help="check a story for errors and print its statistics")
     _story_arg(check)
@@ -146,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the game to web browsers (textual-serve)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--role", help="fix the role for every player")
     _story_arg(serve, "--story")
     _saves_arg(serve)

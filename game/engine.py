@@ -78,7 +78,9 @@ def new_game(story: Story, role: str, start: Start | None = None) -> GameState:
             meters[meter] = story.meters[meter].clamp(value)
         scene, flags = start.scene, frozenset(start.flags)
         start = Start(scene, dict(meters), flags)
-    return GameState(role=role, scene=scene, meters=meters, flags=flags, origin=start)
+    return _enter(
+        story, GameState(role=role, scene=scene, meters=meters, flags=flags, origin=start)
+    )
 
 
 def current_scene(story: Story, state: GameState) -> Scene | None:
@@ -198,12 +200,16 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
             ending = goto[len(END_PREFIX) :]
     if ending is not None:
         return attrs.evolve(moved, scene=None, ending=ending)
-    moved = attrs.evolve(moved, scene=goto)
-    if not any(holds(c.requires, moved) for c in story.scenes[goto].choices):
-        # A scene with nothing open would strand the player: the game ends by rank.
-        # `mar-a-lago explore` reports such dead ends to the author.
-        return attrs.evolve(moved, scene=None, ending=resolve_end(story, moved))
-    return moved
+    return _enter(story, attrs.evolve(moved, scene=goto))
+
+
+def _enter(story: Story, state: GameState) -> GameState:
+    """Arrive at `state.scene`. A scene with nothing open would strand the player, so
+    the game ends there by rank; `mar-a-lago explore` reports such dead ends."""
+    assert state.scene is not None
+    if any(holds(c.requires, state) for c in story.scenes[state.scene].choices):
+        return state
+    return attrs.evolve(state, scene=None, ending=resolve_end(story, state))
 
 
 def replay(

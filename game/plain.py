@@ -6,6 +6,7 @@ line at a time: a choice number, `u` (undo), `s NAME` (save), `q` (quit) or `?`.
 
 from __future__ import annotations
 
+import io
 import shutil
 import sys
 from collections.abc import Callable
@@ -28,9 +29,9 @@ class PlainGame:
         self,
         story: Story,
         saves_dir: Path,
-        stdin: TextIO = sys.stdin,
-        stdout: TextIO = sys.stdout,
-        stderr: TextIO = sys.stderr,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
         on_end: Callable[[PlainGame, GameState], None] | None = None,
         autosave_slot: str = saves.AUTOSAVE,
     ) -> None:
@@ -38,9 +39,17 @@ class PlainGame:
         self.autosave_problem = ""
         self.story = story
         self.saves_dir = saves_dir
-        self.stdin = stdin
-        self.out = stdout
-        self.err = stderr
+        # looked up now, not at import: a closed stdin is None, read as end of input
+        self.stdin = stdin if stdin is not None else sys.stdin
+        if isinstance(self.stdin, io.TextIOWrapper):
+            # a line that is not text is re-asked, without losing the lines after it
+            self.stdin.reconfigure(errors="replace")
+        self.out = stdout if stdout is not None else sys.stdout
+        self.err = stderr if stderr is not None else sys.stderr
+        #: the state last written to the autosave slot, so "saved" is only said when true
+        self.saved: GameState | None = None
+        #: the state the game began (or resumed) at
+        self.started: GameState | None = None
         self.width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 80) - 2)
         self.on_end = on_end
 
@@ -50,7 +59,14 @@ class PlainGame:
     def ask(self, prompt: str) -> str | None:
         self.out.write(prompt)
         self.out.flush()
-        line = self.stdin.readline()
+        if self.stdin is None:
+            return None
+        try:
+            line = self.stdin.readline()
+        except UnicodeDecodeError:
+            return ""  # not text: asked again, like any other unreadable answer
+        except (OSError, ValueError):
+            return None
         if not line:
             return None
         return line.strip()
@@ -68,8 +84,9 @@ class PlainGame:
             answer = self.ask(f"Role (1-{len(roles)}): ")
             if answer is None:
                 return None
-            if answer.isdigit() and 1 <= int(answer) <= len(roles):
-                return roles[int(answer) - 1].id
+            number = _number(answer, len(roles))
+            if number is not None:
+                return roles[number - 1].id
             self.say(f"Please type a number from 1 to {len(roles)}.")
 
     def show(self, state: GameState, before: GameState | None) -> list[engine.Option]:
@@ -93,9 +110,17 @@ class PlainGame:
             self.say(line)
         return visible
 
+    def where_saved(self, state: GameState) -> str:
+        if self.saved is not None and self.saved == state:
+            return f"Your game is saved in slot '{self.autosave_slot}'."
+        if not state.history or state == self.started:
+            return "Nothing new to save."
+        return "Your game could not be saved (see the notice above)."
+
     def autosave(self, state: GameState) -> None:
         try:
             saves.write(self.saves_dir, self.autosave_slot, self.story, state)
+            self.saved = state
         except saves.SaveError as exc:
             if str(exc) != self.autosave_problem:  # say it once, not after every choice
                 print(f"Notice: {exc}", file=self.err, flush=True)
@@ -136,15 +161,16 @@ class PlainGame:
             state = engine.new_game(story, role)
             self.say(f"Your role: {story.roles[role].label}. ({HELP})")
         before: GameState | None = None
+        self.started = state
         while not state.over:
             visible = self.show(state, before)
             answer = self.ask(f"Choice (1-{len(visible)}, ? for help): ")
             if answer is None:
                 self.say()
-                self.say(f"End of input. Your game is saved in slot '{self.autosave_slot}'.")
+                self.say(f"End of input. {self.where_saved(state)}")
                 return 0
             if answer in ("q", "quit"):
-                self.say(f"Goodbye. Your game is saved in slot '{self.autosave_slot}'.")
+                self.say(f"Goodbye. {self.where_saved(state)}")
                 return 0
             if answer in ("?", "h", "help"):
                 self.say(HELP)
@@ -166,10 +192,11 @@ class PlainGame:
                 else:
                     self.say(f"Saved to slot '{name}' ({path}).")
                 continue
-            if not (answer.isdigit() and 1 <= int(answer) <= len(visible)):
+            number = _number(answer, len(visible))
+            if number is None:
                 self.say(f"Please type a number from 1 to {len(visible)} (or ? for help).")
                 continue
-            option = visible[int(answer) - 1]
+            option = visible[number - 1]
             if not option.open:
                 self.say(f"That choice is locked: {option.reason}")
                 continue
@@ -179,3 +206,11 @@ class PlainGame:
         if self.on_end is not None:
             self.on_end(self, state)
         return 0
+
+
+def _number(answer: str, count: int) -> int | None:
+    """The choice a line names (1..count), or None; "²", "①" and 5,000 digits are None."""
+    if not (answer.isascii() and answer.isdigit() and len(answer) <= 6):
+        return None
+    number = int(answer)
+    return number if 1 <= number <= count else None

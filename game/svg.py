@@ -9,6 +9,7 @@ reads in greyscale print too. Every point carries a <title> tooltip.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
 import attrs
@@ -39,16 +40,16 @@ def _num(value: float) -> str:
 
 
 def _ticks(low: float, high: float) -> list[float]:
-    span = high - low
-    step = 1.0
-    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
-        step = float(candidate)
-        if span / step <= 10:
-            break
-    first = int(low // step) * step
+    """At most about ten gridlines at a "nice" step (1, 2 or 5 times a power of ten)."""
+    span = max(high - low, 1.0)
+    magnitude = 10.0 ** math.floor(math.log10(span / 10))
+    step = next(
+        (m * magnitude for m in (1, 2, 5, 10) if span / (m * magnitude) <= 10), 10 * magnitude
+    )
+    step = max(step, 1.0)
+    value = math.ceil(low / step) * step
     ticks = []
-    value = first if first >= low else first + step
-    while value <= high + 1e-9:
+    while value <= high + 1e-9 and len(ticks) <= 12:
         ticks.append(value)
         value += step
     return ticks

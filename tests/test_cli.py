@@ -317,3 +317,99 @@ def test_unique_autosave_slots(tmp_path):
     )
     [save] = list(tmp_path.glob("game-*.json"))
     assert saves.check_slot_name(save.stem)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["serve", "--port", "99999"], "not a port number"),
+        (["play", "--plain", "--autosave-slot", "../../escaped"], "not a slot name"),
+    ],
+)
+def test_bad_values_are_usage_errors(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("answer", ["²", "①", "9" * 5000, "-1", "1.0", "0"])
+def test_plain_reasks_on_numbers_it_cannot_use(tmp_path, answer):
+    result = run(
+        "play",
+        "--plain",
+        "--story",
+        str(MINI),
+        "--role",
+        "bob",
+        "--saves-dir",
+        str(tmp_path),
+        stdin=f"{answer}\n2\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Please type a number from 1 to 2" in result.stdout
+    assert "== THE END: Draw ==" in result.stdout
+
+
+def test_plain_with_stdin_closed_exits_cleanly(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "game",
+            "play",
+            "--plain",
+            "--story",
+            str(MINI),
+            "--saves-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        preexec_fn=lambda: __import__("os").close(0),
+    )
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+
+
+def test_plain_says_saved_only_when_it_is(tmp_path):
+    quit_at_once = run(
+        "play",
+        "--plain",
+        "--story",
+        str(MINI),
+        "--role",
+        "bob",
+        "--saves-dir",
+        str(tmp_path),
+        stdin="q\n",
+    )
+    assert "Nothing new to save." in quit_at_once.stdout
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    failed = run(
+        "play",
+        "--plain",
+        "--story",
+        str(MINI),
+        "--role",
+        "alice",
+        "--saves-dir",
+        str(blocker),
+        stdin="1\nq\n",
+    )
+    assert "could not be saved" in failed.stdout
+    saved = run(
+        "play",
+        "--plain",
+        "--story",
+        str(MINI),
+        "--role",
+        "alice",
+        "--saves-dir",
+        str(tmp_path),
+        stdin="1\nq\n",
+    )
+    assert "Your game is saved in slot 'autosave'." in saved.stdout

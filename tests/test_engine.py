@@ -275,3 +275,16 @@ def test_no_sequence_of_open_choices_raises(data):
         assert any(o.open for o in options), f"dead end at {state.scene}"
         pick = data.draw(st.sampled_from([o for o in options if o.open]))
         state = engine.choose(story, state, pick.choice_id)
+
+
+def test_a_start_with_nothing_open_ends_by_rank_rather_than_strand_the_player():
+    stuck = Scene(
+        "s",
+        "S",
+        "t",
+        choices=(Choice("x", "X", "end", requires=Condition(flags=frozenset({"f"}))),),
+    )
+    story = make_story([stuck], [FALLBACK])
+    state = engine.new_game(story, "r")
+    assert state.over and state.ending == "fallback" and state.history == ()
+    assert engine.replay(story, "r", []) == state

@@ -397,3 +397,12 @@ def test_transcript_and_report_do_not_import_textual():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert out.stdout.strip() == "False False", out.stderr
+
+
+def test_the_chart_keeps_a_few_gridlines_whatever_the_meter_range():
+    from game.svg import _ticks
+
+    for low, high in [(0, 10), (0, 3), (-5, 5), (0, 10**9), (-(10**18), 10**18), (4, 4)]:
+        ticks = _ticks(low, high)
+        assert 1 <= len(ticks) <= 12
+        assert all(low <= t <= high for t in ticks)
