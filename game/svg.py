@@ -48,7 +48,7 @@ def _ticks(low: float, high: float) -> list[float]:
     )
     step = max(step, 1.0)
     value = math.ceil(low / step) * step
-    ticks = []
+    ticks: list[float] = []
     while value <= high + 1e-9 and len(ticks) <= 12:
         ticks.append(value)
         value += step
