@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import functools
 import gc
+import mmap
 import random
 import sys
 import time
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 import attrs
@@ -40,6 +42,10 @@ MEMO_CAP = 1 << 18
 #: the scene tables of one search keep at most this many entries in all (about 100 MB),
 #: and no more than a quarter of --max-states; past that they compute without keeping
 SCENE_MEMO_BUDGET = 1 << 18
+#: the table of states met is dense (a slot per packed state) when it takes at most
+#: DENSE_MIN bytes, or 64 per state allowed up to DENSE_MAX; else a dict
+DENSE_MIN = 1 << 24
+DENSE_MAX = 1 << 28
 #: the search reports its progress every PROGRESS_MASK + 1 states
 PROGRESS_MASK = 0xFFFF
 #: random playthroughs stop after this many choices (a story may loop forever)
@@ -330,21 +336,24 @@ class Compiled:
 
 
 Target = tuple[int, "_Memo | None", int]  # (scene << shift or goto code, open table, mask)
-Record = tuple[int, "_Memo", int, int, int, "_Memo | None", int, int, "_Memo | None", int]
-#: a scene's open choices from a state: (choice, next meters and scene, set bits, bits
-#: kept from the state, ending or -1); see `Search.outcomes`
-Outcomes = tuple[tuple[int, int, int, int, int], ...]
+#: a choice compiled for one scene: (choice, effect table, its mask, set bits, flags kept,
+#: route table, its mask, target, its open table, its mask, bits passed on unread)
+Record = tuple[int, "_Memo", int, int, int, "_Memo | None", int, int, "_Memo | None", int, int]
+#: what a state's scene makes of it, keyed by the bits the scene reads: the choices that
+#: go on as (next state's bits, bits of the state passed on, choice), the next state
+#: being `bits | (state & passed)`; then the choices that end the game as (choice,
+#: ending, the dead end's bits or -1, passed): a dead end is a state entered with
+#: nothing open, which the engine ends by rank. See `Search.entry`.
+Entry = tuple[tuple[tuple[int, int, int], ...], tuple[tuple[int, int, int, int], ...]]
 
 
 @attrs.define
 class _Raw:
-    """What one search leaves."""
+    """What one search leaves: arrays, no object per state."""
 
-    states: list[int]  # in BFS order
-    #: state -> its first arrival (parent index * max_choices + choice); or, when the
-    #: edges are kept, state -> its index in `states`, with the arrivals in `arrival`
-    parent: dict[int, int]
-    arrival: array[int] | None
+    states: array[int] | list[int]  # in BFS order
+    #: per state: its first arrival, parent index * max_choices + choice (-1: the start)
+    arrival: array[int]
     succ: array[int] | None  # per edge: a state index, or -1 - ending (CSR with offsets)
     offsets: array[int]
     first_end: list[int]  # per ending: its first arrival
@@ -353,9 +362,24 @@ class _Raw:
 
     def arrived(self, index: int) -> int:
         """How the state at `index` was first reached: parent index * cb + choice."""
-        if self.arrival is not None:
-            return self.arrival[index]
-        return self.parent[self.states[index]]
+        return self.arrival[index]
+
+
+def _int_array(limit: int) -> array[int]:
+    """An empty array for ints in [-limit, limit]: 4 bytes each when they fit."""
+    return array("i" if limit < 1 << 31 else "q")
+
+
+def _seen_table(space: int, slot: int, max_states: int) -> Any:
+    """A table of the states met so far, `table[state]` 0 until set. Dense (a slot per
+    packed state, in a lazily zeroed anonymous map: only the pages touched take memory)
+    when that is no bigger than a sparse dict's ~64 bytes a state could cost; else a
+    dict."""
+    size = space * slot
+    if size <= min(DENSE_MAX, max(DENSE_MIN, 64 * max_states)):
+        table = mmap.mmap(-1, max(size, 1))
+        return table if slot == 1 else memoryview(table).cast("i" if slot == 4 else "q")
+    return defaultdict(int)
 
 
 class Search:
@@ -385,6 +409,8 @@ class Search:
             (sc << c.shift, table, -1 if c.always_open(sc) else key)
             for sc, (table, key) in enumerate(self.opens)
         ]
+        # per scene: the bits any of its choices reads (all else passes through)
+        reads = [self._scene_reads(sc) for sc in range(len(c.scene_ids))]
         effects: dict[tuple[tuple[int, int], ...], _Memo] = {}
         self.records: list[list[Record]] = []
         for sc, sid in enumerate(c.scene_ids):
@@ -402,22 +428,23 @@ class Search:
                 keep = c.fmask & ~sum(c.flag_bit.get(f, 0) for f in choice.clear)
                 target, ot, om = self._target(c.goto_code(choice.goto))
                 em = c.effect_reads(deltas)
-                recs.append((ci, etab, em, set_bits, keep, rtab, rmask, target, ot, om))
+                passed = (keep | c.meter_key) & ~reads[sc]
+                recs.append((ci, etab, em, set_bits, keep, rtab, rmask, target, ot, om, passed))
             self.records.append(recs)
         # immediate endings that test flags (those on meters alone are in the effect tables)
         self.itab = _Memo(c.immediate_end) if c.immediate_flags else None
         self.imask = c.immediate_reads
         self.rank = _Memo(c.rank_end)
         self.rank_mask = c.rank_reads
-        # per scene: the outcomes of all its open choices at once, keyed by every bit
-        # any of them reads; the meters none of them reads pass through unchanged
-        # (plain dicts, filled by `bfs` itself: the cheapest lookup there is)
-        self.scenes: list[tuple[dict[int, Outcomes], int]] = []
-        self.passes: list[int] = []
-        for sc in range(len(c.scene_ids)):
-            reads = self._scene_reads(sc)
-            self.scenes.append(({}, reads))
-            self.passes.append(c.meter_key & ~reads)
+        # one table for every scene: a state's `Entry`, keyed by the state under its
+        # scene's mask (the scene's reads and the scene index: -1 << shift keeps it).
+        # A plain dict, filled by `bfs` itself: the cheapest lookup there is
+        self.memo: dict[int, Entry] = {}
+        self.masks = [bits | (-1 << c.shift) for bits in reads]
+        self._entry_context = (
+            *(c.shift, c.meter_key, self.opens),
+            *(self.itab, self.imask, self.rank, self.rank_mask),
+        )
 
     def _scene_reads(self, sc: int) -> int:
         c = self.c
@@ -432,40 +459,41 @@ class Search:
                     bits |= c.open_reads[code] | (0 if c.always_open(code) else c.rank_reads)
         return bits
 
-    def outcomes(self, sc: int, key: int) -> Outcomes:
-        """The outcome of each open choice of scene `sc` from a state whose bits under
-        the scene's mask are `key`: (choice, next state's meters and scene, set bits,
-        bits to keep from the state, ending). The next state is r | ((s | set) & keep);
-        the ending is -1 if the game goes on; both are given for a dead end."""
-        table, omask = self.opens[sc]
-        mk = key & self.c.meter_key
-        keep_meters = self.passes[sc]
-        itab, imask, rank, rank_mask = self.itab, self.imask, self.rank, self.rank_mask
-        out = []
-        for ci, etab, em, sm, kp, rtab, rmask, t, ot, om in table[key & omask]:
+    def entry(self, key: int) -> Entry:
+        """What the open choices of a state do, from the state's bits under its scene's
+        mask (`key`): effects, clamp, set/clear, routes, immediate endings, the goto,
+        and a dead end if the scene entered has nothing open (see `Entry`)."""
+        shift, meter_key, scenes, itab, imask, rank, rank_mask = self._entry_context
+        opens, omask = scenes[key >> shift]
+        mk = key & meter_key
+        go: list[tuple[int, int, int]] = []
+        end: list[tuple[int, int, int, int]] = []
+        for ci, etab, em, sm, kp, rtab, rmask, t, ot, om, passed in opens[key & omask]:
             k = mk & em
             r = etab[k]  # the meters after the effects, or -1 - an immediate ending
-            e = -1
             if r < 0:
-                r, e = -1, -1 - r
-            else:
-                r |= mk ^ k  # the meters the effects do not read
-                f2 = (key | sm) & kp
-                if rtab is not None:
-                    t, ot, om = rtab[r | (f2 & rmask)]
-                if itab is not None and itab[r | (f2 & imask)] >= 0:
-                    r, e = -1, itab[r | (f2 & imask)]
-                elif t >= 0:  # a scene: t is its index << shift
-                    if not (om < 0 or ot[(t | r | f2) & om]):
-                        # entered with nothing open: the engine ends the game by rank
-                        e = rank[r | (f2 & rank_mask)]
-                    r |= t
-                elif t == -1:  # goto "end": by rank
-                    r, e = -1, rank[r | (f2 & rank_mask)]
-                else:  # goto "end:<id>": t = -2 - ending
-                    r, e = -1, -2 - t
-            out.append((ci, r, sm, kp | keep_meters, e))
-        return tuple(out)
+                end.append((ci, -1 - r, -1, 0))
+                continue
+            r |= mk ^ k  # the meters the effects do not read
+            f = (key | sm) & kp  # the flags after set and clear
+            if rtab is not None:
+                t, ot, om = rtab[r | (f & rmask)]
+            if itab is not None:
+                e = itab[r | (f & imask)]
+                if e >= 0:
+                    end.append((ci, e, -1, 0))
+                    continue
+            if t >= 0:  # a scene: t is its index << shift
+                n = t | r | f
+                if om < 0 or ot[n & om]:
+                    go.append((n, passed, ci))
+                else:  # entered with nothing open: the engine ends the game by rank
+                    end.append((ci, rank[r | (f & rank_mask)], n, passed))
+            elif t == -1:  # goto "end": by rank
+                end.append((ci, rank[r | (f & rank_mask)], -1, 0))
+            else:  # goto "end:<id>": t = -2 - ending
+                end.append((ci, -2 - t, -1, 0))
+        return tuple(go), tuple(end)
 
     def _target(self, code: int) -> Target:
         return self.targets[code] if code >= 0 else (code, None, -1)
@@ -558,72 +586,142 @@ class Search:
     ) -> _Raw:
         """The search. `edges` keeps every edge (to find states with no way out);
         `expand` >= 0 stops after expanding that many states (for tests)."""
-        t0 = time.perf_counter()
         c = self.c
-        shift, cb, every = c.shift, c.max_choices, PROGRESS_MASK
-        scenes, compute = self.scenes, self.outcomes
-        room = min(SCENE_MEMO_BUDGET, max(1024, max_states // 4))
-        room -= sum(len(table) for table, _ in scenes)
-        # without `edges`: state -> its first arrival (parent index * cb + choice);
-        # with `edges`: state -> its index, and the arrivals in `arrival`
-        parent: dict[int, int] = {start: 0 if edges else -1}
-        states = [start]
-        succ = array("q") if edges else None
-        arrival = array("q", [-1]) if edges else None
-        offsets = array("q", [0])
-        record = edges
+        cb = c.max_choices
+        space = len(c.scene_ids) << c.shift
+        # per state: the state (8 bytes) and its first arrival (4 or 8); no int objects
+        states: array[int] | list[int] = array("q") if space <= 1 << 63 else []
+        states.append(start)
+        arrival = _int_array(max_states * cb)
+        arrival.append(-1)
         first_end = [-1] * len(c.ending_ids)
         dead: dict[int, int] = {}
+        queue = states if expand < 0 else islice(states, expand)
+        if edges:
+            limit = max_states * max(cb, len(c.ending_ids))  # edges per state, at most
+            succ, offsets = _int_array(limit), _int_array(limit)
+            offsets.append(0)
+            index = _seen_table(space, 4 if max_states < 1 << 31 else 8, max_states)
+            index[start] = 1  # a state's index + 1; 0: not met yet
+            full = self._loop_edges(
+                states, queue, arrival, first_end, dead, succ, offsets, index, max_states, progress
+            )
+        else:
+            succ, offsets = None, array("q")
+            seen = _seen_table(space, 1, max_states)
+            seen[start] = 1
+            full = self._loop(states, queue, arrival, first_end, dead, seen, max_states, progress)
+        complete = not full and expand < 0
+        return _Raw(states, arrival, succ, offsets, first_end, dead, complete)
+
+    # The two loops below are the search itself: per state, one lookup in `memo` and,
+    # per open choice, an `or`, an `and` and a look in the table of states met.
+
+    def _loop(
+        self,
+        states: Any,
+        queue: Iterable[int],
+        arrival: array[int],
+        first_end: list[int],
+        dead: dict[int, int],
+        seen: Any,
+        max_states: int,
+        progress: Progress | None,
+    ) -> bool:
+        t0 = time.perf_counter()
+        shift, cb, every = self.c.shift, self.c.max_choices, PROGRESS_MASK
+        masks, memo, compute = self.masks, self.memo, self.entry
+        get = memo.get
+        room = min(SCENE_MEMO_BUDGET, max(1024, max_states // 4)) - len(memo)
+        push, arrive = states.append, arrival.append
         full = False
         i = 0
-        for s in states:
-            if i == expand:
-                break
-            if not i & every and i and progress is not None:
-                progress(i, time.perf_counter() - t0)
-            sc = s >> shift
-            table, mask = scenes[sc]
-            key = s & mask
-            outs = table.get(key)
-            if outs is None:
-                outs = compute(sc, key)
+        for s in queue:
+            key = s & masks[s >> shift]
+            entry = get(key)
+            if entry is None:
+                entry = compute(key)
                 if room > 0:
-                    table[key] = outs
+                    memo[key] = entry
                     room -= 1
-            for ci, r, sm, kp, e in outs:
-                if e < 0:
-                    n = r | ((s | sm) & kp)
-                    if record:  # keep the edge, by state index
-                        j = parent.get(n)
-                        if j is None:
-                            j = len(states)
-                            if j >= max_states:
-                                full = True
-                                continue
-                            parent[n] = j
-                            states.append(n)
-                            arrival.append(i * cb + ci)  # type: ignore[union-attr]
-                        succ.append(j)  # type: ignore[union-attr]
-                    elif n not in parent:
-                        if len(states) >= max_states:
-                            full = True
-                            continue
-                        parent[n] = i * cb + ci
-                        states.append(n)
-                    continue
-                if r >= 0:  # a dead end: this state is never entered
-                    n = r | ((s | sm) & kp)
+            go, end = entry
+            for bits, passed, ci in go:
+                n = bits | (s & passed)
+                if not seen[n]:
+                    if len(states) >= max_states:
+                        full = True
+                        continue
+                    seen[n] = 1
+                    push(n)
+                    arrive(i * cb + ci)
+            if end:
+                for ci, e, bits, passed in end:
+                    if bits >= 0:  # a dead end: this state is never entered
+                        n = bits | (s & passed)
+                        if n not in dead:
+                            dead[n] = i * cb + ci
+                    if first_end[e] < 0:
+                        first_end[e] = i * cb + ci
+            i += 1
+            if not i & every and progress is not None:
+                progress(i, time.perf_counter() - t0)
+        return full
+
+    def _loop_edges(
+        self,
+        states: Any,
+        queue: Iterable[int],
+        arrival: array[int],
+        first_end: list[int],
+        dead: dict[int, int],
+        succ: array[int],
+        offsets: array[int],
+        index: Any,
+        max_states: int,
+        progress: Progress | None,
+    ) -> bool:
+        t0 = time.perf_counter()
+        shift, cb, every = self.c.shift, self.c.max_choices, PROGRESS_MASK
+        masks, memo, compute = self.masks, self.memo, self.entry
+        get = memo.get
+        room = min(SCENE_MEMO_BUDGET, max(1024, max_states // 4)) - len(memo)
+        push, arrive, link, close = states.append, arrival.append, succ.append, offsets.append
+        full = False
+        i = 0
+        for s in queue:
+            key = s & masks[s >> shift]
+            entry = get(key)
+            if entry is None:
+                entry = compute(key)
+                if room > 0:
+                    memo[key] = entry
+                    room -= 1
+            go, end = entry
+            for bits, passed, ci in go:
+                n = bits | (s & passed)
+                j = index[n]
+                if not j:
+                    j = len(states) + 1
+                    if j > max_states:
+                        full = True
+                        continue
+                    index[n] = j
+                    push(n)
+                    arrive(i * cb + ci)
+                link(j - 1)
+            for ci, e, bits, passed in end:
+                if bits >= 0:  # a dead end: this state is never entered
+                    n = bits | (s & passed)
                     if n not in dead:
                         dead[n] = i * cb + ci
-                if record:
-                    succ.append(-1 - e)  # type: ignore[union-attr]
+                link(-1 - e)
                 if first_end[e] < 0:
                     first_end[e] = i * cb + ci
-            if record:
-                offsets.append(len(succ))  # type: ignore[arg-type]
+            close(len(succ))
             i += 1
-        complete = not full and expand < 0
-        return _Raw(states, parent, arrival, succ, offsets, first_end, dead, complete)
+            if not i & every and progress is not None:
+                progress(i, time.perf_counter() - t0)
+        return full
 
     def run(self, start: int, max_states: int, progress: Progress | None = None) -> RoleReport:
         t0 = time.perf_counter()
@@ -692,6 +790,8 @@ class Search:
             e = c.rank_end(start)
             stuck = DeadEnd(c.scene_ids[start >> c.shift], 1, c.ending_ids[e], (), stuck=True)
             dead_ends = (stuck, *dead_ends)
+            # as in the engine: a start with nothing open ends at once, by rank
+            endings[c.ending_ids[e]] = ()
         wrong = tuple(
             sid
             for sid in sorted(reached)
@@ -701,8 +801,8 @@ class Search:
         if raw.complete and raw.succ is not None:
             traps = self._traps(raw, raw.succ)
         elif raw.complete:
-            # the map proves every path can end (`may_trap`), unless the start is stuck
-            traps = tuple(Trap(d.scene, 1, ()) for d in dead_ends if d.stuck)
+            # the map proves every path can end (`may_trap`); a stuck start ends by rank
+            traps = ()
         return RoleReport(
             role=role,
             states=len(raw.states),
@@ -809,26 +909,29 @@ Outcome = tuple[str, str, Mapping[str, int], frozenset[str]]
 def successors(
     compiled: Compiled, state: engine.GameState, search: Search | None = None
 ) -> dict[str, Outcome]:
-    """What the search's own loop makes of each open choice of `state` (for tests
-    against `engine.choose`): choice id -> ("scene", id, meters, tested flags set)
-    or ("end", ending id, {}, {}). Call it twice with one `search` to test both the
-    cold path (tables filled) and the warm one (tables read)."""
+    """What the search makes of each open choice of `state` (for tests against
+    `engine.choose`): choice id -> ("scene", id, meters, tested flags set) or ("end",
+    ending id, {}, {}). It reads the search's table as its loop does, and runs the loop
+    itself over the state; call it twice with one `search` to test both the cold path
+    (the table filled) and the warm one (the table read)."""
     c = compiled
     assert state.scene is not None
     search = search if search is not None else Search(c, state.role)
     s = c.state(state.scene, state.meters, state.flags)
+    key = s & search.masks[s >> c.shift]
+    cached = search.memo.get(key)
+    go, end = search.entry(key) if cached is None else cached
     raw = search.bfs(s, 1 << 40, edges=True, expand=1)
-    _, mask = search.scenes[s >> c.shift]
-    result: dict[str, Outcome] = {}
     assert raw.succ is not None
-    for outcome, n in zip(search.outcomes(s >> c.shift, s & mask), raw.succ, strict=True):
-        choice_id = c.story.scenes[state.scene].choices[outcome[0]].id
-        if n >= 0:
-            scene, meters, flags = c.unpack(raw.states[n])
-            result[choice_id] = ("scene", scene, meters, flags)
-        else:
-            result[choice_id] = ("end", c.ending_ids[-1 - n], {}, frozenset())
-    return result
+    found: dict[int, Outcome] = {}
+    for (bits, passed, ci), n in zip(go, raw.succ, strict=False):
+        scene, meters, flags = c.unpack(bits | (s & passed))
+        assert c.state(scene, meters, flags) == raw.states[n]  # the loop's own answer
+        found[ci] = ("scene", scene, meters, flags)
+    for ci, e, _, _ in end:
+        found[ci] = ("end", c.ending_ids[e], {}, frozenset())
+    choices = c.story.scenes[state.scene].choices
+    return {choices[ci].id: found[ci] for ci in sorted(found)}
 
 
 # -- random playthroughs ---------------------------------------------------------------
