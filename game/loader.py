@@ -8,6 +8,7 @@ is ever evaluated as code.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -17,7 +18,7 @@ from typing import Any
 import attrs
 import tomli
 
-from game.locate import Locator
+from game.locate import Headers, Locator, header_lines
 from game.model import Bound, Choice, Condition, Ending, Meter, Passage, Role, Route, Scene, Story
 
 FORMAT = 1
@@ -132,6 +133,42 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
     },
 }
 ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings")
+_NOTHING: dict[str, Any] = {}
+_NO_FLAGS: frozenset[str] = frozenset()
+
+#: each shape as `_fits` reads it: key -> the type its value has, and the required keys
+_FAST: dict[str, tuple[dict[str, object], frozenset[str]]] = {
+    shape: (
+        {
+            key: {"str": str, "int": int, "bool": bool, "table": dict}.get(kind, kind)
+            for key, (kind, _) in spec.items()
+        },
+        frozenset(key for key, (_, required) in spec.items() if required),
+    )
+    for shape, spec in SHAPES.items()
+}
+
+
+def _fits(table: dict[str, Any], shape: str) -> bool:
+    """True when `check_table` would find nothing wrong (False: let it say what)."""
+    kinds, required = _FAST[shape]
+    for key, value in table.items():
+        kind = kinds.get(key)
+        t = type(value)
+        if kind is t:
+            if t is int and not -MAX_INT < value < MAX_INT:
+                return False
+        elif t is list and kind == "strs":
+            for x in value:
+                if type(x) is not str:
+                    return False
+        elif t is list and kind == "tables":
+            for x in value:
+                if type(x) is not dict:
+                    return False
+        else:
+            return False
+    return required <= table.keys()
 
 
 def _suggest(word: str, options: Any) -> str:
@@ -155,22 +192,49 @@ def _where(path: Key) -> str:
 
 
 class _File:
-    """One parsed file: its data, where its keys are, and the problems found in it."""
+    """One parsed file: its data, where its keys are, and the problems found in it.
+
+    The lines come from a full scan of the text (a `Locator`), made only when a
+    problem needs one; a story without problems needs only the lines of its
+    table headers, which a fast pass finds.
+    """
 
     def __init__(self, display: str, data: dict[str, Any], text: str, out: list[Problem]) -> None:
         self.display = display
         self.data = data
-        self.locator = Locator(text)
+        self.text = text
         self.out = out
+        self._locator: Locator | None = None
+        self._headers: Headers | None = None
+
+    @property
+    def locator(self) -> Locator:
+        if self._locator is None:
+            self._locator = Locator(self.text)
+        return self._locator
 
     def line(self, path: Key) -> int:
         return self.locator.line(path)
+
+    def header_line(self, path: Key) -> int:
+        """`line(path)` for a table a header may define (a scene, ending or choice)."""
+        if self._locator is None:
+            if self._headers is None:
+                self._headers = header_lines(self.text)
+                if self._headers is None:  # a line the fast pass cannot read
+                    return self.line(path)
+            found = self._headers.get(path)
+            if found is not None:
+                return found
+        return self.line(path)
 
     def problem(self, path: Key, message: str) -> None:
         self.out.append(Problem(self.display, self.line(path), _where(path) + message))
 
     def check_table(self, table: dict[str, Any], shape: str, path: Key) -> bool:
         """Unknown keys, missing keys and wrong types; True when all is well."""
+        if _fits(table, shape):
+            return True
         ok = True
         spec = SHAPES[shape]
         for key, value in table.items():
@@ -607,6 +671,12 @@ class _Builder:
         return Bound(item.get("min"), item.get("max")) if ok else None
 
     def _flags(self, f: _File, item: Any, path: Key) -> frozenset[str]:
+        if type(item) is list:  # the usual case, at once: a list of valid names
+            for name in item:
+                if type(name) is not str or not ID.match(name):
+                    break
+            else:
+                return frozenset(item) if item else _NO_FLAGS
         if not _is_str_list(item):
             f.problem(path, f"'{path[-1]}' must be a list of flag names, like [\"coal_cited\"]")
             return frozenset()
@@ -648,53 +718,63 @@ class _Builder:
 
     def _scene(self, f: _File, scene_id: str, table: dict[str, Any]) -> Scene | None:
         path: Key = ("scenes", scene_id)
-        if path in self.misshapen:
+        misshapen = self.misshapen
+        if path in misshapen:
             return None
-        for i, role in enumerate(table.get("roles", [])):
+        roles = table.get("roles", ())
+        for i, role in enumerate(roles):
             if role not in self.roles:
                 f.problem(
                     (*path, "roles", i), f"role '{role}' does not exist{_suggest(role, self.roles)}"
                 )
         choices = []
-        for i, c in enumerate(table.get("choices", [])):
+        scenes, meters = self.scenes, self.meters
+        for i, c in enumerate(table.get("choices", ())):
             cpath = (*path, "choices", i)
-            if cpath in self.misshapen:
+            if misshapen and cpath in misshapen:
                 continue
             effects: dict[str, int] = {}
-            for meter, delta in c.get("effects", {}).items():
-                if meter not in self.meters:
+            for meter, delta in c.get("effects", _NOTHING).items():
+                if meter not in meters:
                     f.problem(
                         (*cpath, "effects", meter),
-                        f"effects name unknown meter '{meter}'{_suggest(meter, self.meters)}; "
-                        f"meters: {', '.join(self.meters) or 'none defined'}",
+                        f"effects name unknown meter '{meter}'{_suggest(meter, meters)}; "
+                        f"meters: {', '.join(meters) or 'none defined'}",
                     )
                 elif not _is_int(delta):
                     f.problem((*cpath, "effects", meter), f"effect on '{meter}' must be an integer")
                 else:
                     effects[meter] = delta
-            self._goto(f, c["goto"], (*cpath, "goto"))
+            goto = c["goto"]
+            if goto not in scenes or goto[:4] == "end:":  # a scene is fine, but "end:..."
+                self._goto(f, goto, (*cpath, "goto"))
             routes = []
-            for j, r in enumerate(c.get("routes", [])):
+            for j, r in enumerate(c.get("routes", ())):
                 rpath = (*cpath, "routes", j)
-                if rpath not in self.misshapen:
-                    self._goto(f, r["goto"], (*rpath, "goto"))
+                if not (misshapen and rpath in misshapen):
+                    if r["goto"] not in scenes or r["goto"][:4] == "end:":
+                        self._goto(f, r["goto"], (*rpath, "goto"))
                     routes.append(Route(self._condition(f, r["when"], (*rpath, "when")), r["goto"]))
             requires = None
             if "requires" in c:
                 requires = self._condition(f, c["requires"], (*cpath, "requires"))
+            flags_set = self._flags(f, c["set"], (*cpath, "set")) if "set" in c else _NO_FLAGS
+            flags_clear = (
+                self._flags(f, c["clear"], (*cpath, "clear")) if "clear" in c else _NO_FLAGS
+            )
             choices.append(
                 Choice(
-                    id=c.get("id", str(i + 1)),
+                    id=c["id"] if "id" in c else str(i + 1),
                     text=c["text"],
-                    goto=c["goto"],
+                    goto=goto,
                     effects=effects,
-                    set=self._flags(f, c.get("set", []), (*cpath, "set")),
-                    clear=self._flags(f, c.get("clear", []), (*cpath, "clear")),
+                    set=flags_set,
+                    clear=flags_clear,
                     requires=requires,
                     hide_locked=c.get("hide_locked", False),
                     routes=tuple(routes),
                     locked_reason=c.get("locked_reason", ""),
-                    line=f.line(cpath),
+                    line=f.header_line(cpath),
                 )
             )
         return Scene(
@@ -702,11 +782,11 @@ class _Builder:
             title=table["title"],
             text=table["text"],
             choices=tuple(choices),
-            passages=self._passages(f, table, path),
-            roles=tuple(table.get("roles", ())),
+            passages=self._passages(f, table, path) if "passages" in table else (),
+            roles=tuple(roles),
             source=self._sources(f, table, path),
             file=f.display,
-            line=f.line(path),
+            line=f.header_line(path),
         )
 
     def _ending(self, f: _File, ending_id: str, table: dict[str, Any]) -> Ending | None:
@@ -727,7 +807,7 @@ class _Builder:
             questions=tuple(table.get("questions", ())),
             passages=self._passages(f, table, path),
             file=f.display,
-            line=f.line(path),
+            line=f.header_line(path),
         )
 
 
@@ -753,9 +833,18 @@ def check_story(folder: Path | str) -> tuple[Story | None, list[Problem]]:
         return None, [
             Problem(display or ".", 1, "no .toml files in this folder; a story needs at least one")
         ]
-    for path in files:
-        builder.add_file(path)
-    story = builder.build()
+    # tomli and the model make many objects and no cycles: left on, the collector
+    # would walk them all again and again as they pile up (a fifth of the time on a
+    # large story), and find nothing to free
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path in files:
+            builder.add_file(path)
+        story = builder.build()
+    finally:
+        if collecting:
+            gc.enable()
     return story, builder.problems
 
 
