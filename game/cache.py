@@ -89,7 +89,8 @@ def _salt() -> bytes:
     if _SALT is None:
         code = hashlib.sha256(FORMAT)
         code.update(sys.version.encode())
-        for module in (loader, model, sys.modules["game.locate"], sys.modules["tomli"]):
+        modules = (loader, model, sys.modules["game.locate"], sys.modules["tomli"])
+        for module in (*modules, sys.modules[__name__]):
             code.update(Path(str(module.__file__)).read_bytes())
         _SALT = code.digest()
     return _SALT

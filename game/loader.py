@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -391,6 +392,14 @@ class _Builder:
     # each file on its own
     def add_file(self, path: Path) -> None:
         rel = path.relative_to(self.folder).as_posix()
+        try:
+            rel.encode()
+        except UnicodeEncodeError:
+            shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+            where = f"{self.display_root}/{shown}" if self.display_root else shown
+            self.problems.append(Problem(where, 1, "the file name is not UTF-8; rename the file"))
+            self.unreadable += 1
+            return
         display = f"{self.display_root}/{rel}" if self.display_root else rel
         read = _read(path, display, self.problems)
         if read is None:
@@ -529,10 +538,11 @@ class _Builder:
             return
         for i, passage in enumerate(table.get("passages", [])):
             self._shape(f, passage, "passage", (*path, "passages", i))
-        if table.get("immediate") and "when" not in table:
+        if table.get("immediate") and not table.get("when"):
             f.problem(
                 (*path, "immediate"),
-                "an immediate ending needs a `when`, or it would end every game at once",
+                "an immediate ending needs a `when` that tests something, "
+                "or it would end every game at once",
             )
 
     # across files

@@ -171,3 +171,21 @@ class TestLocator:
     def test_quoted_and_dotted_keys(self):
         loc = Locator('[scenes."odd.id"]\nmeta.note = "x"\n')
         assert loc.line(("scenes", "odd.id", "meta", "note")) == 2
+
+
+def test_a_file_name_that_is_not_utf8_is_a_problem(tmp_path: Path):
+    for name in ("story.toml", "scenes.toml", "endings.toml"):
+        (tmp_path / name).write_text((MINI / name).read_text())
+    (tmp_path / os.fsdecode(b"bad\xffname.toml")).write_text("")
+    _, problems = check_story(tmp_path)
+    assert [p.message for p in problems] == ["the file name is not UTF-8; rename the file"]
+    assert problems[0].path == f"{tmp_path}/bad\\xffname.toml"
+
+
+def test_an_immediate_ending_that_always_holds_is_refused(tmp_path: Path):
+    for name in ("story.toml", "scenes.toml"):
+        (tmp_path / name).write_text((MINI / name).read_text())
+    text = (MINI / "endings.toml").read_text().replace("when = { heat = { min = 5 } }", "when = {}")
+    (tmp_path / "endings.toml").write_text(text)
+    _, problems = check_story(tmp_path)
+    assert "an immediate ending needs a `when` that tests something" in problems[0].message
