@@ -396,8 +396,8 @@ class _Builder:
             rel.encode()
         except UnicodeEncodeError:
             shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
-            where = f"{self.display_root}/{shown}" if self.display_root else shown
-            self.problems.append(Problem(where, 1, "the file name is not UTF-8; rename the file"))
+            named = f"{self.display_root}/{shown}" if self.display_root else shown
+            self.problems.append(Problem(named, 1, "the file name is not UTF-8; rename the file"))
             self.unreadable += 1
             return
         display = f"{self.display_root}/{rel}" if self.display_root else rel
