@@ -9,24 +9,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from game import engine, saves
-from game.engine import GameState, Start
 from game.loader import check_story, story_files
 from game.model import Story
 from game.tui.messages import ChoicePicked
-from game.tui.screens.ending import EndingScreen
-from game.tui.screens.help import HelpScreen
-from game.tui.screens.load import LoadScreen
-from game.tui.screens.role import RoleScreen
-from game.tui.screens.save import SaveScreen
-from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
+
+# For a fast first frame only the title screen is imported with the app: every other
+# screen (and its widgets), the engine and the saves (cattrs) are imported in the
+# methods that need them, and the title looks for a save to continue after its first
+# frame.
+if TYPE_CHECKING:
+    from game import saves
+    from game.engine import GameState, Start
+
+#: `game.saves.AUTOSAVE` (a test keeps them equal), the default slot: always a valid name
+AUTOSAVE = "autosave"
 
 #: what a story folder looks like to the watcher: (file, mtime in ns, size) for each .toml
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -50,6 +53,8 @@ def fingerprint(folder: Path) -> Fingerprint:
 def refit(story: Story, state: GameState) -> tuple[GameState, int] | None:
     """`state` rebuilt on an edited story: the longest prefix of its choices that still
     replays, and how many choices that kept. None when not even the start fits."""
+    from game import engine
+
     if state.role not in story.roles:
         return None
     for kept in range(len(state.history), -1, -1):
@@ -85,7 +90,7 @@ class GameApp(App[int]):
         loaded: saves.Loaded | None = None,
         start: Start | None = None,
         watch: bool = False,
-        autosave_slot: str = saves.AUTOSAVE,
+        autosave_slot: str = AUTOSAVE,
         private_saves: bool = False,
     ) -> None:
         super().__init__()
@@ -101,10 +106,13 @@ class GameApp(App[int]):
         #: served classroom games see only their own saves: None means every slot
         self.own_slots: set[str] | None = {autosave_slot} if private_saves else None
         self.autosave_problem = ""
-        try:
-            saves.check_slot_name(autosave_slot)
-        except saves.SaveError as exc:
-            self.autosave_problem = f"Autosave is off: {exc}"
+        if autosave_slot != AUTOSAVE:
+            from game import saves
+
+            try:
+                saves.check_slot_name(autosave_slot)
+            except saves.SaveError as exc:
+                self.autosave_problem = f"Autosave is off: {exc}"
         self.state: GameState | None = None
         self.main_screen: Screen[None] | None = None
         self.watched: Fingerprint = ()
@@ -118,6 +126,12 @@ class GameApp(App[int]):
         if self.watching:
             self.watched = fingerprint(self.watched_dir())
             self.set_interval(self.WATCH_INTERVAL, self.check_story_files)
+        # Textual holds back every frame until the app has started (its mount included):
+        # a screen pushed now is drawn, thrown away, and drawn again later. Pushed once
+        # the app has started, its first frame is the first one on the terminal.
+        self.call_later(self.open_first_screen)
+
+    def open_first_screen(self) -> None:
         # The first main screen is pushed once: a screen switched away while it is still
         # mounting can trip its Header.
         if self.initial_load is not None:
@@ -135,6 +149,8 @@ class GameApp(App[int]):
             self.ask_role(self.begin_from_start)
 
     def newest_save(self) -> saves.SlotInfo | None:
+        from game import saves
+
         return saves.newest(self.saves_dir, self.story, self.own_slots)
 
     def slot_name(self, name: str) -> str:
@@ -154,6 +170,9 @@ class GameApp(App[int]):
 
     def set_state(self, state: GameState, *, autosave: bool = False) -> None:
         """Show `state` (the game moved on, was undone, loaded or started)."""
+        from game.tui.screens.ending import EndingScreen
+        from game.tui.screens.scene import SceneScreen
+
         self.state = state
         if autosave:
             self.autosave()
@@ -167,7 +186,7 @@ class GameApp(App[int]):
 
     def show_title(self) -> None:
         self.state = None
-        self.switch_main(TitleScreen(self.story, self.newest_save()))
+        self.switch_main(TitleScreen(self.story, find_newest=self.newest_save))
 
     def known_role(self) -> str | None:
         """The role fixed by `--role`, or the story's only role; None when the player picks."""
@@ -188,9 +207,13 @@ class GameApp(App[int]):
                 if role is not None:
                     then(role)
 
+            from game.tui.screens.role import RoleScreen
+
             self.push_screen(RoleScreen(self.story), picked)
 
     def begin(self, role: str, start: Start | None = None) -> None:
+        from game import engine
+
         try:
             state = engine.new_game(self.story, role, start)
         except engine.GameError as exc:
@@ -206,6 +229,8 @@ class GameApp(App[int]):
     def on_choice_picked(self, message: ChoicePicked) -> None:
         if self.state is None:
             return
+        from game import engine
+
         try:
             state = engine.choose(self.story, self.state, message.choice_id)
         except engine.GameError as exc:
@@ -216,6 +241,8 @@ class GameApp(App[int]):
     def autosave(self) -> None:
         if self.state is None or self.autosave_problem:
             return
+        from game import saves
+
         try:
             saves.write(self.saves_dir, self.autosave_slot, self.story, self.state)
         except saves.SaveError as exc:
@@ -228,6 +255,8 @@ class GameApp(App[int]):
         if self.state is None or not self.state.history:
             self.notify("Nothing to undo.", markup=False)
             return
+        from game import engine
+
         try:
             state = engine.undo(self.story, self.state)
         except engine.GameError as exc:
@@ -244,6 +273,9 @@ class GameApp(App[int]):
         self.load_path(info.path)
 
     def action_load(self) -> None:
+        from game import saves
+        from game.tui.screens.load import LoadScreen
+
         def picked(path: Path | None) -> None:
             if path is not None:
                 self.load_path(path)
@@ -254,6 +286,8 @@ class GameApp(App[int]):
         )
 
     def load_path(self, path: Path) -> None:
+        from game import saves
+
         try:
             loaded = saves.load(self.story, path)
         except saves.SaveError as exc:
@@ -269,6 +303,8 @@ class GameApp(App[int]):
         if state is None:
             self.notify("Start or load a game first; then you can save it.", markup=False)
             return
+        from game import saves
+
         existing = [info.name for info in saves.slots(self.saves_dir, self.own_slots)]
         suggestion = f"{state.role}-{len(state.history)}"
 
@@ -285,13 +321,19 @@ class GameApp(App[int]):
                 self.own_slots.add(slot)
             self.notify(f"Saved to slot '{slot}' ({path}).", markup=False)
 
+        from game.tui.screens.save import SaveScreen
+
         self.push_screen(SaveScreen(suggestion, existing), named)
 
     def action_help(self) -> None:
+        from game.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.story))
 
     def action_history(self) -> None:
+        from game.tui.screens.scene import SceneScreen
+
         if isinstance(self.main_screen, SceneScreen):
             self.main_screen.action_toggle_history()
         else:
@@ -301,6 +343,9 @@ class GameApp(App[int]):
         self.show_title()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from game.tui.screens.ending import EndingScreen
+        from game.tui.screens.scene import SceneScreen
+
         yield SystemCommand("New game", "Start a new game (pick a role)", self.action_new_game)
         if self.state is not None:
             yield SystemCommand("Save game", "Save this game to a named slot", self.action_save)
@@ -389,7 +434,7 @@ def make_app(
     loaded: saves.Loaded | None = None,
     start: Start | None = None,
     watch: bool = False,
-    autosave_slot: str = saves.AUTOSAVE,
+    autosave_slot: str = AUTOSAVE,
     private_saves: bool = False,
 ) -> GameApp:
     """The game's app, for the CLI, the tests and the web server alike."""

@@ -26,7 +26,8 @@ def scene_of(app: GameApp) -> str | None:
 
 async def test_title_shows_the_story_and_the_menu(story: Story, saves_dir: Path) -> None:
     app = make_app(story, saves_dir)
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the title looks for a save to continue after its first frame
         assert isinstance(app.screen, TitleScreen)
         menu = app.screen.query_one("#menu", OptionList)
         prompts = [plain(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
@@ -219,6 +220,7 @@ async def test_continue_resumes_the_newest_save(story: Story, saves_dir: Path) -
     saves.write(saves_dir, "autosave", story, newer)
     app = make_app(story, saves_dir)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the title looks for a save to continue after its first frame
         menu = app.screen.query_one("#menu", OptionList)
         assert "Alice · Yard · 1 choice" in plain(menu.get_option_at_index(1).prompt)
         await pilot.press("c")

@@ -12,6 +12,8 @@ from textual.app import App
 from textual.content import Content
 from textual.widget import Widget
 
+from game.tui.widgets.prompts import Numbered
+
 TESTS = Path(__file__).resolve().parent.parent
 MINI = TESTS / "fixtures" / "mini"
 SHIPPED = TESTS.parent / "story"
@@ -50,7 +52,7 @@ def shown(widget: Widget) -> str:
 
 def plain(prompt: object) -> str:
     """The text of a list entry (literal `Content` or a rich renderable), lines stripped."""
-    if isinstance(prompt, Content):
+    if isinstance(prompt, Content | Numbered):
         return prompt.plain
     console = Console(width=200, color_system=None, file=io.StringIO())
     console.print(prompt)

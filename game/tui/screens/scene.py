@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on
@@ -43,6 +44,8 @@ class SceneScreen(Screen[None]):
         self.story = story
         self.state = state
         self.shown_options: list[engine.Option] = []
+        #: the state on screen, if any
+        self.shown: GameState | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,30 +61,54 @@ class SceneScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#history", HistoryPanel).display = False
+        # the widgets that change with each state, looked up once (a keypress is on the clock)
+        self.scene_title = self.query_one("#scene-title", Static)
+        self.scene_text = self.query_one("#scene-text", StoryText)
+        self.scene_scroll = self.query_one("#scene-scroll", VerticalScroll)
+        self.choices = self.query_one(ChoiceList)
+        self.meters = self.query_one(MetersPanel)
+        self.history = self.query_one(HistoryPanel)
+        self.history.display = False
         self.show(self.story, self.state)
-        self.query_one(ChoiceList).focus()
+        self.choices.focus()
 
     def show(self, story: Story, state: GameState) -> None:
         """Show `state` of `story`: the scene, its open and locked choices, the meters."""
+        last = self.shown if story is self.story else None
         self.story, self.state = story, state
         scene = engine.current_scene(story, state)
         if scene is None:
             return
+        self.shown = state
         role = story.roles.get(state.role)
         self.title = story.title
         self.sub_title = role.label if role is not None else state.role
-        self.query_one("#scene-title", Static).update(Content.styled(scene.title, "bold"))
-        self.query_one("#scene-text", StoryText).show(engine.shown_text(story, state))
-        self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
+        self.scene_title.update(Content.styled(scene.title, "bold"))
+        self.scene_text.show(engine.shown_text(story, state))
+        self.scene_scroll.scroll_home(animate=False)
         self.shown_options = [o for o in engine.options(story, state) if o.visible]
-        self.query_one(ChoiceList).show(self.shown_options)
-        previous = None
-        if state.history:
-            with contextlib.suppress(engine.GameError):  # no change shown beats a crash
-                previous = engine.undo(story, state).meters
-        self.query_one(MetersPanel).show(story, state.meters, previous)
-        self.query_one(HistoryPanel).show(story, state)
+        self.choices.show(self.shown_options)
+        self.meters.show(story, state.meters, self.previous_meters(story, state, last))
+        self.history.show(story, state)
+
+    @staticmethod
+    def previous_meters(
+        story: Story, state: GameState, last: GameState | None
+    ) -> Mapping[str, int] | None:
+        """The meters before the last choice of `state`: those of `last`, the state shown
+        before, when `state` is one choice on from it; else replayed (undo, load)."""
+        if not state.history:
+            return None
+        if (
+            last is not None
+            and last.role == state.role
+            and last.origin == state.origin
+            and last.history == state.history[:-1]
+        ):
+            return last.meters
+        with contextlib.suppress(engine.GameError):  # no change shown beats a crash
+            return engine.undo(story, state).meters
+        return None
 
     def action_pick(self, number: int) -> None:
         """Number keys: the n-th visible choice, if it is open."""
@@ -102,7 +129,8 @@ class SceneScreen(Screen[None]):
             self.post_message(ChoicePicked(event.option.id))
 
     def action_toggle_history(self) -> None:
-        history = self.query_one(HistoryPanel)
+        history = self.history
         history.display = not history.display
         if history.display:
+            history.show(self.story, self.state)
             self.query_one("#scene-side", VerticalScroll).scroll_end(animate=False)

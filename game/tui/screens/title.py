@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,8 +15,10 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.model import Story
-from game.saves import SlotInfo
 from game.tui.widgets.story_text import StoryText
+
+if TYPE_CHECKING:
+    from game.saves import SlotInfo
 
 
 def slot_summary(story: Story, info: SlotInfo) -> str:
@@ -44,10 +47,22 @@ class TitleScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, story: Story, newest: SlotInfo | None) -> None:
+    #: focus the menu at once (not the scrolling page first, then the menu)
+    AUTO_FOCUS = "#menu"
+
+    def __init__(
+        self,
+        story: Story,
+        newest: SlotInfo | None = None,
+        *,
+        find_newest: Callable[[], SlotInfo | None] | None = None,
+    ) -> None:
+        """`newest` is the save Continue resumes; or `find_newest` looks for it after the
+        first frame (reading the saves should not hold up the first sight of the game)."""
         super().__init__()
         self.story = story
         self.newest = newest
+        self.find_newest = find_newest
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,10 +79,18 @@ class TitleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show(self.story, self.newest)
         self.query_one("#menu", OptionList).focus()
+        if self.find_newest is not None:
+            self.call_after_refresh(self.found_newest)
+
+    def found_newest(self) -> None:
+        find, self.find_newest = self.find_newest, None
+        if find is not None:
+            self.show(self.story, find())
 
     def show(self, story: Story, newest: SlotInfo | None) -> None:
         """Show `story` (again, after a reload) and the save that Continue resumes."""
         self.story, self.newest = story, newest
+        looking = self.find_newest is not None  # for the save (after the first frame)
         self.title = story.title
         self.sub_title = ""
         self.query_one("#story-title", Static).update(Content(story.title))
@@ -88,6 +111,8 @@ class TitleScreen(Screen[None]):
             resume = Content.assemble(
                 "Continue    ", Content.styled(slot_summary(story, newest), "dim")
             )
+        elif looking:
+            resume = Content.assemble("Continue    ", Content.styled("…", "dim"))
         else:
             resume = Content.assemble("Continue    ", Content.styled("no saved game yet", "dim"))
         menu.add_options(

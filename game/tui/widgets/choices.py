@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.table import Table
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from game.engine import Option as GameOption
-from game.tui.widgets.prompts import numbered
+from game.tui.widgets.prompts import Numbered
 
 
-def choice_prompt(number: int, option: GameOption) -> Table:
+def choice_prompt(number: int, option: GameOption) -> Numbered:
     """'1. Text', and for a locked choice a second line with the reason."""
     if option.open:
-        return numbered(number, Text(option.text))
+        return Numbered(number, Content(option.text))
     reason = option.reason or "Locked."
-    return numbered(number, Text(option.text), Text(f"Locked: {reason}", style="italic"))
+    return Numbered(number, Content(option.text), Content.styled(f"Locked: {reason}", "italic"))
 
 
 class ChoiceList(OptionList):
@@ -26,10 +25,13 @@ class ChoiceList(OptionList):
 
     def show(self, options: Sequence[GameOption]) -> None:
         """Show `options` (only the visible ones, numbered from 1) and highlight the first open."""
-        self.clear_options()
-        self.add_options(
+        prompts = [
             Option(choice_prompt(number, option), id=option.choice_id, disabled=not option.open)
             for number, option in enumerate(options, start=1)
-        )
+        ]
+        if prompts:
+            self.set_options(prompts)  # in one go: no empty list laid out in between
+        else:
+            self.clear_options()
         first_open = next((i for i, option in enumerate(options) if option.open), None)
         self.highlighted = first_open

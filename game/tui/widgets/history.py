@@ -29,7 +29,8 @@ def history_renderable(story: Story, state: GameState) -> Group:
 
 
 class HistoryPanel(Static):
-    """Past scenes and choices, oldest first."""
+    """Past scenes and choices, oldest first; kept up to date only while it is shown."""
 
     def show(self, story: Story, state: GameState) -> None:
-        self.update(history_renderable(story, state))
+        if self.display:
+            self.update(history_renderable(story, state))

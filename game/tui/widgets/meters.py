@@ -70,6 +70,8 @@ class MeterBar(Widget):
             self.tooltip = Content(meter.help.strip())
 
     def set_value(self, meter: Meter, value: int, change: int) -> None:
+        if (meter, value, change) == (self.meter, self.value, self.change):
+            return  # a repaint of the same bar is wasted time on a keypress
         self.meter, self.value, self.change = meter, value, change
         self.refresh()
 
@@ -125,5 +127,7 @@ class MetersPanel(Vertical):
             self.mount_all(bars)
         for widget in bars:
             meter = story.meters[widget.meter.id]
-            widget.label_width = label_width
+            if widget.label_width != label_width:
+                widget.label_width = label_width
+                widget.refresh()
             widget.set_value(meter, meters[meter.id], change(meter.id))

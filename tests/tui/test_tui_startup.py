@@ -1,0 +1,36 @@
+"""The first frame stays cheap: what the app imports before it, and what it defers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from game import saves
+from game.tui import app
+
+
+def test_the_default_autosave_slot_is_the_saves_one() -> None:
+    # the app names it without importing game.saves; it must be the same, valid name
+    assert app.AUTOSAVE == saves.AUTOSAVE
+    assert saves.check_slot_name(app.AUTOSAVE) == app.AUTOSAVE
+
+
+def test_the_app_imports_only_the_title_screen_before_its_first_frame() -> None:
+    code = (
+        "import sys, game.tui.app; print(' '.join(m for m in sys.modules if m.startswith('game.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "game.tui.screens.title" in out
+    deferred = {
+        "game.saves",
+        "game.engine",
+        "game.tui.screens.scene",
+        "game.tui.screens.ending",
+        "game.tui.screens.help",
+        "game.tui.screens.load",
+        "game.tui.screens.role",
+        "game.tui.screens.save",
+    }
+    assert not deferred & set(out)
