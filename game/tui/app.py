@@ -227,12 +227,13 @@ class GameApp(App[int]):
     # -- the player's moves --------------------------------------------------------
 
     def on_choice_picked(self, message: ChoicePicked) -> None:
-        if self.state is None:
-            return
+        state = self.state
+        if state is None or (message.scene, message.step) != (state.scene, len(state.history)):
+            return  # picked on a scene the game has already left
         from game import engine
 
         try:
-            state = engine.choose(self.story, self.state, message.choice_id)
+            state = engine.choose(self.story, state, message.choice_id)
         except engine.GameError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
@@ -305,7 +306,12 @@ class GameApp(App[int]):
             return
         from game import saves
 
-        existing = [info.name for info in saves.slots(self.saves_dir, self.own_slots)]
+        prefix = self.slot_name("")
+        existing = [  # as the player names them (a served game's prefix left off)
+            info.name[len(prefix) :]
+            for info in saves.slots(self.saves_dir, self.own_slots)
+            if info.name.startswith(prefix)
+        ]
         suggestion = f"{state.role}-{len(state.history)}"
 
         def named(slot: str | None) -> None:

@@ -255,3 +255,35 @@ async def test_the_shipped_story_plays_to_an_ending(saves_dir: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, EndingScreen)
         assert app.state is not None and app.state.over
+
+
+async def test_a_fast_second_key_never_acts_on_a_scene_it_was_not_meant_for(tmp_path):
+    """Two keys queued at once (key repeat, a paste): the second was handled for the old
+    scene and must not pick the choice of the same id in the next one."""
+    from game.loader import load_story
+    from game.tui.messages import ChoicePicked
+
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "story.toml").write_text(
+        '[story]\nid = "dbl"\ntitle = "D"\nversion = "1"\nformat = 1\n\n'
+        '[roles.r]\nlabel = "R"\nstart = "a"\n\n'
+        '[scenes.a]\ntitle = "A"\ntext = "a"\n\n'
+        '[[scenes.a.choices]]\nid = "x"\ntext = "On."\ngoto = "b"\n\n'
+        '[scenes.b]\ntitle = "B"\ntext = "b"\n\n'
+        '[[scenes.b.choices]]\nid = "y"\ntext = "Stay."\ngoto = "end"\n\n'
+        '[[scenes.b.choices]]\nid = "x"\ntext = "Quit the deal."\ngoto = "end:bad"\n\n'
+        '[endings.bad]\ntitle = "Bad"\ntext = "bad"\nwhen = { flags = ["never"] }\n\n'
+        '[endings.draw]\ntitle = "Draw"\ntext = "d"\n'
+    )
+    story = load_story(folder)
+    app = make_app(story, tmp_path / "saves", role="r")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.begin("r", None)
+        await pilot.pause()
+        app.post_message(ChoicePicked("x", "a", 0))
+        app.post_message(ChoicePicked("x", "a", 0))  # stale once the first has landed
+        await pilot.pause()
+        assert app.state is not None
+        assert app.state.history == (("a", "x"),)
+        assert app.state.scene == "b"

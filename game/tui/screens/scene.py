@@ -110,6 +110,9 @@ class SceneScreen(Screen[None]):
             return engine.undo(story, state).meters
         return None
 
+    def picked(self, choice_id: str) -> ChoicePicked:
+        return ChoicePicked(choice_id, self.state.scene, len(self.state.history))
+
     def action_pick(self, number: int) -> None:
         """Number keys: the n-th visible choice, if it is open."""
         if not 1 <= number <= len(self.shown_options):
@@ -121,12 +124,12 @@ class SceneScreen(Screen[None]):
                 f"Choice {number} is locked: {option.reason}", severity="warning", markup=False
             )
             return
-        self.post_message(ChoicePicked(option.choice_id))
+        self.post_message(self.picked(option.choice_id))
 
     @on(OptionList.OptionSelected, "#choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.post_message(ChoicePicked(event.option.id))
+            self.post_message(self.picked(event.option.id))
 
     def action_toggle_history(self) -> None:
         history = self.history
