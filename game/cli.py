@@ -187,6 +187,14 @@ def load_or_report(folder: Path | None) -> Story | None:
     return story
 
 
+def role_exists(story: Story, role: str | None) -> bool:
+    """True for no role or a role of the story; else says which roles there are."""
+    if role is None or role in story.roles:
+        return True
+    print(f"--role: no role '{role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
+    return False
+
+
 def saves_dir(args: argparse.Namespace) -> Path:
     from game.locations import default_saves_dir
 
@@ -240,8 +248,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     story = load_or_report(args.story)
     if story is None:
         return 1
-    if args.role is not None and args.role not in story.roles:
-        print(f"--role: no role '{args.role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
+    if not role_exists(story, args.role):
         return 2
     try:
         start = start_point(args, story)

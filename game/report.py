@@ -19,7 +19,7 @@ from pathlib import Path
 import attrs
 
 from game import saves
-from game.document import Block, Heading, Items, Paragraph, Table, render
+from game.document import Block, Heading, Items, Paragraph, Table, deliver, render
 from game.engine import GameState
 from game.model import Choice, Scene, Story
 
@@ -516,15 +516,8 @@ def run_report(args: argparse.Namespace) -> int:
         )
         return 1
     text = render_report(story, collection, args.format)
-    if args.output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"Cannot write the report to {args.output} ({exc.strerror or exc})", file=sys.stderr)
-        return 1
+    status = deliver(text, args.output, "report")
+    if status or args.output is None:
+        return status
     print(f"Report of {_games(len(collection.games))} written to {args.output}")
     return 0

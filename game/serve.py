@@ -68,13 +68,12 @@ def public_url(host: str, port: int) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from game.cli import load_or_report, saves_dir
+    from game.cli import load_or_report, role_exists, saves_dir
 
     story = load_or_report(args.story)
     if story is None:
         return 1
-    if args.role is not None and args.role not in story.roles:
-        print(f"--role: no role '{args.role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
+    if not role_exists(story, args.role):
         return 2
     folder = saves_dir(args).resolve()
     try:

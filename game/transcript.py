@@ -29,6 +29,7 @@ from game.document import (
     Paragraph,
     Quote,
     Table,
+    deliver,
     render,
 )
 from game.engine import GameState
@@ -279,18 +280,8 @@ def run_transcript(args: argparse.Namespace) -> int:
     if loaded.notice:
         print(loaded.notice, file=sys.stderr)
     text = render_transcript(story, loaded.state, args.format)
-    if args.output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(
-            f"Cannot write the transcript to {args.output} ({exc.strerror or exc})",
-            file=sys.stderr,
-        )
-        return 1
+    status = deliver(text, args.output, "transcript")
+    if status or args.output is None:
+        return status
     print(f"Transcript written to {args.output}")
     return 0
