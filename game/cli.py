@@ -216,10 +216,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_check(story, folder, strict=args.strict)
 
 
+def parse_assignments(pairs: list[str]) -> dict[str, int]:
+    """`METER=N` strings (for `play --set`) -> a dict; raises ValueError with a message."""
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            result[name.strip()] = int(value)
+        except ValueError:
+            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set <meter>=5") from None
+        if not sep:
+            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set <meter>=5")
+    return result
+
+
 def start_point(args: argparse.Namespace, story: Story) -> Start | None:
     """The `--from/--set/--flag` start, or None; raises ValueError with a message."""
     from game.engine import Start
-    from game.saves import parse_assignments
 
     if args.from_scene is None:
         if args.set_meters or args.flags:

@@ -289,17 +289,3 @@ def newest(saves_dir: Path, story: Story, only: Collection[str] | None = None) -
         if info.save is not None and info.save.story.id == story.id:
             return info
     return None
-
-
-def parse_assignments(pairs: list[str]) -> dict[str, int]:
-    """`METER=N` strings (for `play --set`) -> a dict; raises ValueError with a message."""
-    result = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        try:
-            result[name.strip()] = int(value)
-        except ValueError:
-            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set trust=5") from None
-        if not sep:
-            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set trust=5")
-    return result
