@@ -240,6 +240,16 @@ def replay(
     return attrs.evolve(state, history=tuple((s, c) for s, c in history))
 
 
+def timeline(story: Story, state: GameState) -> list[GameState]:
+    """Every state of a game, from its start through each of its choices (debriefs)."""
+    current = new_game(story, state.role, state.origin)
+    states = [current]
+    for _scene_id, choice_id in state.history:
+        current = choose(story, current, choice_id)
+        states.append(current)
+    return states
+
+
 def undo(story: Story, state: GameState) -> GameState:
     """The state before the last choice: replay one fewer."""
     if not state.history:

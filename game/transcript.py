@@ -12,6 +12,7 @@ for the debrief, and a chart (HTML) or a table (Markdown) of the meters.
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -58,19 +59,16 @@ class Step:
 
 def steps(story: Story, state: GameState) -> tuple[GameState, list[Step]]:
     """The start of a game and each of its choices, replayed through the engine."""
-    start = engine.new_game(story, state.role, state.origin)
-    current = start
+    states = engine.timeline(story, state)
     result = []
-    for number, (scene_id, choice_id) in enumerate(state.history, start=1):
+    for number, (before, after) in enumerate(itertools.pairwise(states), start=1):
+        scene_id, choice_id = after.history[-1]
         scene = story.scenes[scene_id]
         choice = scene.choice(choice_id)
-        if choice is None or current.scene != scene_id:
-            raise engine.ReplayError(f"step {number}: the game does not fit the story")
-        shown = tuple(engine.shown_text(story, current))
-        after = engine.choose(story, current, choice_id)
-        result.append(Step(number, scene, shown, choice, current.meters, after.meters))
-        current = after
-    return start, result
+        assert choice is not None  # the engine has just made it
+        shown = tuple(engine.shown_text(story, before))
+        result.append(Step(number, scene, shown, choice, before.meters, after.meters))
+    return states[0], result
 
 
 def source_key(ref: str) -> tuple[str, int, str]:

@@ -288,3 +288,11 @@ def test_a_start_with_nothing_open_ends_by_rank_rather_than_strand_the_player():
     state = engine.new_game(story, "r")
     assert state.over and state.ending == "fallback" and state.history == ()
     assert engine.replay(story, "r", []) == state
+
+
+def test_timeline_is_every_state_of_the_game(mini_story):
+    state = engine.new_game(mini_story, "alice")
+    one = engine.choose(mini_story, state, "warm")
+    two = engine.choose(mini_story, one, "hidden")
+    assert engine.timeline(mini_story, two) == [state, one, two]
+    assert engine.timeline(mini_story, state) == [state]

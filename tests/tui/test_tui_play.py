@@ -13,7 +13,7 @@ from game.engine import Start
 from game.loader import check_story
 from game.model import Story
 from game.tui.app import GameApp, make_app
-from game.tui.screens.ending import EndingScreen, biggest_moves, timeline
+from game.tui.screens.ending import EndingScreen, biggest_moves
 from game.tui.screens.role import RoleScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
@@ -232,7 +232,7 @@ def test_the_debrief_replays_the_game(story: Story) -> None:
     state = engine.new_game(story, "alice")
     for choice in ("cold", "wait"):
         state = engine.choose(story, state, choice)
-    states = timeline(story, state)
+    states = engine.timeline(story, state)
     assert [s.meters["heat"] for s in states] == [2, 4, 4]
     moves = biggest_moves(story, states)
     assert [(m.scene_id, m.choice_id, m.changes) for m in moves] == [

@@ -29,16 +29,6 @@ from game.tui.widgets.prompts import numbered
 from game.tui.widgets.story_text import StoryText
 
 
-def timeline(story: Story, state: GameState) -> list[GameState]:
-    """The states of the game from its start to `state`, replaying its choices."""
-    current = engine.new_game(story, state.role, state.origin)
-    states = [current]
-    for _scene_id, choice_id in state.history:
-        current = engine.choose(story, current, choice_id)
-        states.append(current)
-    return states
-
-
 @attrs.frozen
 class Move:
     """One choice of the game and what it did to the meters."""
@@ -112,7 +102,7 @@ class EndingScreen(Screen[None]):
         story, state = self.story, self.state
         ending = engine.current_ending(story, state)
         assert ending is not None, "the ending screen needs a finished game"
-        states = timeline(story, state)
+        states = engine.timeline(story, state)
         yield Header()
         with VerticalScroll(id="ending-scroll"):
             yield Static(Content.styled("The End", "dim"), id="ending-kicker")
