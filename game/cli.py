@@ -18,6 +18,7 @@ from game import __version__
 if TYPE_CHECKING:
     from game.engine import Start
     from game.model import Story
+    from game.saves import Loaded
 
 COMMANDS = ("play", "check", "explore", "graph", "schema", "transcript", "report", "serve")
 
@@ -299,7 +300,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def play_plain(
-    args: argparse.Namespace, story: Story, folder: Path, loaded: object, start: Start | None
+    args: argparse.Namespace,
+    story: Story,
+    folder: Path,
+    loaded: Loaded | None,
+    start: Start | None,
 ) -> int:
     from game import engine
     from game.plain import PlainGame
@@ -308,7 +313,7 @@ def play_plain(
     game = PlainGame(
         story, folder, on_end=offer_transcript, autosave_slot=autosave_slot(args.autosave_slot)
     )
-    state = getattr(loaded, "state", None)
+    state = loaded.state if loaded is not None else None
     if state is None and start is not None:
         role = args.role or game.pick_role()
         if role is None:
