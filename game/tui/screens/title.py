@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.model import Story
@@ -65,7 +65,8 @@ class TitleScreen(Screen[None]):
         self.find_newest = find_newest
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # no Header here: the screen is the title, and the Header widget costs its
+        # first frame ~80 ms of start-up (benchmarks/run.py --only startup)
         with Vertical(id="title-column"):
             with VerticalScroll(id="title-page"):
                 yield Static(id="story-title")
