@@ -25,6 +25,11 @@ def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedPr
     )
 
 
+def plain(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`mar-a-lago play --plain` on the mini story."""
+    return run("play", "--plain", "--story", str(MINI), *args, stdin=stdin)
+
+
 def test_check_a_valid_story():
     result = run("check", str(MINI))
     assert result.returncode == 0
@@ -57,11 +62,7 @@ def test_help_lists_the_commands():
 
 
 def test_plain_plays_to_an_ending_from_stdin(tmp_path):
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -80,11 +81,7 @@ def test_plain_plays_to_an_ending_from_stdin(tmp_path):
 
 
 def test_plain_reasks_on_bad_input_and_locked_choices(tmp_path):
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -98,11 +95,7 @@ def test_plain_reasks_on_bad_input_and_locked_choices(tmp_path):
 
 
 def test_plain_exits_cleanly_at_end_of_input_and_resumes(tmp_path):
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -112,11 +105,7 @@ def test_plain_exits_cleanly_at_end_of_input_and_resumes(tmp_path):
     assert result.returncode == 0
     assert "End of input" in result.stdout
     assert "Traceback" not in result.stderr
-    resumed = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    resumed = plain(
         "--load",
         "autosave",
         "--saves-dir",
@@ -129,20 +118,14 @@ def test_plain_exits_cleanly_at_end_of_input_and_resumes(tmp_path):
 
 
 def test_plain_asks_for_the_role(tmp_path):
-    result = run(
-        "play", "--plain", "--story", str(MINI), "--saves-dir", str(tmp_path), stdin="x\n2\n2\n"
-    )
+    result = plain("--saves-dir", str(tmp_path), stdin="x\n2\n2\n")
     assert "Please type a number from 1 to 2" in result.stdout
     assert "Your role: Bob." in result.stdout
     assert "== THE END: Draw ==" in result.stdout
 
 
 def test_plain_undo_and_save(tmp_path):
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -166,11 +149,7 @@ def test_plain_undo_and_save(tmp_path):
     ],
 )
 def test_plain_load_of_a_bad_save_exits_nonzero_and_leaves_it(tmp_path, damage, message):
-    run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -180,9 +159,7 @@ def test_plain_load_of_a_bad_save_exits_nonzero_and_leaves_it(tmp_path, damage, 
     slot = tmp_path / "autosave.json"
     damage(slot)
     before = slot.read_bytes()
-    result = run(
-        "play", "--plain", "--story", str(MINI), "--load", "autosave", "--saves-dir", str(tmp_path)
-    )
+    result = plain("--load", "autosave", "--saves-dir", str(tmp_path))
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -217,11 +194,7 @@ def test_plain_load_of_an_edited_story_exits_nonzero(tmp_path):
 def test_plain_with_a_read_only_saves_folder_goes_on(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("a file where the saves folder should be")
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -235,11 +208,7 @@ def test_plain_with_a_read_only_saves_folder_goes_on(tmp_path):
 
 
 def test_plain_from_a_scene_with_meters_and_flags(tmp_path):
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "alice",
         "--from",
@@ -269,7 +238,7 @@ def test_plain_from_a_scene_with_meters_and_flags(tmp_path):
     ],
 )
 def test_bad_play_options_exit_2(tmp_path, args, message):
-    result = run("play", "--plain", "--story", str(MINI), "--saves-dir", str(tmp_path), *args)
+    result = plain("--saves-dir", str(tmp_path), *args)
     assert result.returncode == 2
     assert message in result.stderr
 
@@ -287,11 +256,7 @@ def test_main_in_process_check(capsys):
 
 
 def test_plain_autosave_is_a_valid_save(tmp_path, mini_story):
-    run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -302,11 +267,7 @@ def test_plain_autosave_is_a_valid_save(tmp_path, mini_story):
 
 
 def test_unique_autosave_slots(tmp_path):
-    run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    plain(
         "--role",
         "bob",
         "--saves-dir",
@@ -335,11 +296,7 @@ def test_bad_values_are_usage_errors(args, message):
 
 @pytest.mark.parametrize("answer", ["²", "①", "9" * 5000, "-1", "1.0", "0"])
 def test_plain_reasks_on_numbers_it_cannot_use(tmp_path, answer):
-    result = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    result = plain(
         "--role",
         "bob",
         "--saves-dir",
@@ -375,11 +332,7 @@ def test_plain_with_stdin_closed_exits_cleanly(tmp_path):
 
 
 def test_plain_says_saved_only_when_it_is(tmp_path):
-    quit_at_once = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    quit_at_once = plain(
         "--role",
         "bob",
         "--saves-dir",
@@ -389,11 +342,7 @@ def test_plain_says_saved_only_when_it_is(tmp_path):
     assert "Nothing new to save." in quit_at_once.stdout
     blocker = tmp_path / "file"
     blocker.write_text("")
-    failed = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    failed = plain(
         "--role",
         "alice",
         "--saves-dir",
@@ -401,11 +350,7 @@ def test_plain_says_saved_only_when_it_is(tmp_path):
         stdin="1\nq\n",
     )
     assert "could not be saved" in failed.stdout
-    saved = run(
-        "play",
-        "--plain",
-        "--story",
-        str(MINI),
+    saved = plain(
         "--role",
         "alice",
         "--saves-dir",
