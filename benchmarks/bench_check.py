@@ -8,9 +8,9 @@ are synthetic (benchmarks/gen_story.py), of 100, 1,000 and 10,000 scenes.
     tomli       read every file and tomli.loads it (tomli's compiled wheel)
     tomli-py    the same with tomli's pure-Python source (the .py files of the wheel)
     tomllib     the same with the standard library's tomllib
-    check       game.loader.check_story: parse, locate every key's line, check, build
-    cache-cold  game.cache.check_story with an empty cache (check_story, then write it)
-    cache-warm  game.cache.check_story from the cache (scenes decoded when first used)
+    check       game.format.loader.check_story: parse, locate every key's line, check, build
+    cache-cold  game.format.cache.check_story with an empty cache (check_story, then write it)
+    cache-warm  game.format.cache.check_story from the cache (scenes decoded when first used)
     cache-all   cache-warm, then every scene looked up once
     cli-check   `mar-a-lago check DIR` as a user runs it (a process: start-up, load, stats)
 
@@ -55,7 +55,7 @@ def work(what: str, folder: Path, tmp: Path) -> Callable[[], object]:
     sys.path[:0] = [str(ROOT), str(HERE)]
     if what == "tomli-py":
         _pure_tomli(tmp)
-    from game.loader import story_files
+    from game.format.loader import story_files
 
     files = story_files(folder)
     if what in ("tomli", "tomli-py", "tomllib"):
@@ -67,11 +67,11 @@ def work(what: str, folder: Path, tmp: Path) -> Callable[[], object]:
             assert not parser.__file__.endswith(".so"), parser.__file__
         return lambda: [parser.loads(p.read_bytes().decode()) for p in files]
     if what == "check":
-        from game.loader import check_story
+        from game.format.loader import check_story
 
         return lambda: check_story(folder)
     os.environ["MAR_A_LAGO_CACHE_DIR"] = str(tmp / "cache")
-    from game import cache
+    from game.format import cache
 
     if what == "cache-cold":
 

@@ -28,8 +28,8 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 
 def measure(folder: Path) -> dict[str, float]:
-    from game import analysis
-    from game.loader import load_story
+    from game.format.loader import load_story
+    from game.tools.explore import analysis
 
     t0 = time.perf_counter()
     story = load_story(folder)

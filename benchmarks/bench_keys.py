@@ -81,8 +81,9 @@ async def minimal_latencies(presses: int) -> list[float]:
 
 def autosave_times(writes: int) -> list[float]:
     """Seconds per autosave (`saves.write`: JSON, write, fsync, rename) mid-game."""
-    from game import engine, saves
-    from game.loader import load_story
+    from game.core import engine
+    from game.format.loader import load_story
+    from game.persist import saves
 
     story = load_story(ROOT / "story")
     state = engine.new_game(story, next(iter(story.roles)))
@@ -99,8 +100,8 @@ def autosave_times(writes: int) -> list[float]:
 
 
 async def game_latencies(presses: int, *, autosave: bool = True) -> list[float]:
-    from game import engine
-    from game.loader import load_story
+    from game.core import engine
+    from game.format.loader import load_story
     from game.tui.app import make_app
 
     story = load_story(ROOT / "story")

@@ -52,10 +52,11 @@ def game_argv(saves_dir: Path) -> list[str]:
 CACHED = """
 import os, sys
 os.environ["MAR_A_LAGO_CACHE_DIR"] = sys.argv[1]
-from game import cache, loader
+from game.format import cache
+from game.format import loader
 loader.check_story = cache.check_story
 sys.argv = ["mar-a-lago", "play", "--saves-dir", sys.argv[2]]
-from game.cli import main
+from game.cli.main import main
 raise SystemExit(main())
 """
 
@@ -153,10 +154,10 @@ def mark(name):
     marks.append((name, time.perf_counter()))
 import textual.app
 mark("import textual.app")
-import game.cli
-from game.loader import check_story
-from game.locations import shipped_story_dir
-mark("import game.cli, game.loader (attrs, tomli)")
+import game.cli.main
+from game.format.loader import check_story
+from game.persist.locations import shipped_story_dir
+mark("import game.cli.main, game.format.loader (attrs, tomli)")
 import game.tui.app
 mark("import game.tui.app (its screens and widgets)")
 story, _ = check_story(shipped_story_dir())

@@ -25,6 +25,6 @@ def _isolated_saves(
 
 @pytest.fixture
 def mini_story():
-    from game.loader import load_story
+    from game.format.loader import load_story
 
     return load_story(MINI)

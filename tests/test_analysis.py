@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game import analysis, engine
-from game.loader import check_story, load_story
-from game.model import Story
+from game.core import engine
+from game.core.model import Story
+from game.format.loader import check_story, load_story
+from game.tools.explore import analysis
 from support import FIXTURES, MINI, ROOT, SHIPPED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -59,7 +60,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):
     """The command in this process (faster): (exit status, stdout, stderr)."""
-    from game.cli import main
+    from game.cli.main import main
 
     def call(*args: str) -> tuple[int, str, str]:
         status = main(list(args))
@@ -357,7 +358,9 @@ def test_progress_is_reported_on_long_runs(monkeypatch):
 
 def test_no_progress_when_stderr_is_not_a_terminal(cli, monkeypatch):
     monkeypatch.setattr(analysis, "PROGRESS_MASK", 0x3FF)
-    assert analysis._progress_printer() is None  # pytest's stderr is no terminal
+    from game.cli.explore import _progress_printer
+
+    assert _progress_printer() is None  # pytest's stderr is no terminal
     status, _, err = cli("explore", str(synthetic(100)))
     assert status == 0 and err == ""
 

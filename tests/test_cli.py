@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from game import saves
-from game.cli import main
+from game.cli.main import main
+from game.persist import saves
 from support import MINI, ROOT
 
 

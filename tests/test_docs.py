@@ -32,8 +32,8 @@ import jsonschema
 import pytest
 import tomli
 
-from game.cli import build_parser
-from game.loader import check_story
+from game.cli.main import build_parser
+from game.format.loader import check_story
 from support import ROOT, SHIPPED
 
 DOC = ROOT / "docs" / "writing-stories.md"

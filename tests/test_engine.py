@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game import engine
-from game.engine import GameError, ReplayError, Start
-from game.loader import load_story
-from game.model import Bound, Choice, Condition, Ending, Meter, Role, Route, Scene, Story
+from game.core import engine
+from game.core.engine import GameError, ReplayError, Start
+from game.core.model import Bound, Choice, Condition, Ending, Meter, Role, Route, Scene, Story
+from game.format.loader import load_story
 from support import MINI, SHIPPED
 
 

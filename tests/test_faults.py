@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from game import engine, saves
-from game.engine import GameState
-from game.loader import check_story, load_story
-from game.model import Story
-from game.plain import PlainGame
+from game.core import engine
+from game.core.engine import GameState
+from game.core.model import Story
+from game.format.loader import check_story, load_story
+from game.persist import saves
+from game.plain.linegame import PlainGame
 from support import MINI, ROOT
 
 #: mini-story inputs that play alice to an ending: warm, then wait
@@ -425,7 +426,7 @@ async def test_the_tui_survives_a_10x5_terminal(tmp_path: Path) -> None:
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from game import cache
+    from game.format import cache
 
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.CACHE_ENV, str(folder))
@@ -446,7 +447,7 @@ def play_through(story: Story) -> list[GameState]:
 
 @pytest.mark.parametrize("folder", [MINI, ROOT / "story"], ids=["mini", "shipped"])
 def test_the_cache_gives_back_the_same_story(folder: Path, cache_dir: Path) -> None:
-    from game import cache
+    from game.format import cache
 
     story, problems = check_story(folder)
     assert story is not None and problems == []
@@ -461,7 +462,7 @@ def test_the_cache_gives_back_the_same_story(folder: Path, cache_dir: Path) -> N
 
 
 def test_an_edited_story_is_loaded_anew(tmp_path: Path, cache_dir: Path) -> None:
-    from game import cache
+    from game.format import cache
 
     folder = tmp_path / "story"
     shutil.copytree(MINI, folder)
@@ -478,7 +479,7 @@ def test_an_edited_story_is_loaded_anew(tmp_path: Path, cache_dir: Path) -> None
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "foreign", "world-writable"])
 def test_a_damaged_or_foreign_cache_entry_is_a_miss(cache_dir: Path, damage: str) -> None:
-    from game import cache
+    from game.format import cache
 
     cache.check_story(MINI)
     (entry,) = cache_dir.glob("*.bin")
@@ -504,7 +505,7 @@ def test_a_damaged_or_foreign_cache_entry_is_a_miss(cache_dir: Path, damage: str
 def test_a_cache_that_cannot_be_written_is_no_cache(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from game import cache
+    from game.format import cache
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -519,7 +520,7 @@ def test_a_cache_that_cannot_be_written_is_no_cache(
 def test_the_cache_can_be_off_and_skips_small_stories(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from game import cache
+    from game.format import cache
 
     monkeypatch.setenv(cache.CACHE_ENV, "off")
     assert cache.check_story(MINI) == check_story(MINI)
@@ -532,7 +533,7 @@ def test_the_cache_can_be_off_and_skips_small_stories(
 def test_the_cache_keeps_the_newest_entries(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from game import cache
+    from game.format import cache
 
     monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
     folder = tmp_path / "story"

@@ -36,8 +36,10 @@ import tomli
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from game import cache, engine, saves
-from game.loader import (
+from game.core import engine
+from game.core.model import Story
+from game.format import cache
+from game.format.loader import (
     RESERVED_CONDITION_KEYS,
     ROOT_KEYS,
     SHAPES,
@@ -45,7 +47,7 @@ from game.loader import (
     check_story,
     story_files,
 )
-from game.model import Story
+from game.persist import saves
 from support import MINI, SHIPPED
 
 #: examples per test here; fuzz_long.py raises it

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from game import graph
-from game.loader import check_story, load_story
-from game.model import Story
+from game.core.model import Story
+from game.format.loader import check_story, load_story
+from game.tools import graph
 from support import FIXTURES, MINI, ROOT, SHIPPED
 
 EXPLORE = FIXTURES / "explore"

@@ -10,13 +10,13 @@ import pytest
 from support import MINI, ROOT
 
 PURE = [
-    "game.model",
-    "game.loader",
-    "game.engine",
-    "game.saves",
-    "game.plain",
-    "game.cli",
-    "game.text",
+    "game.core.model",
+    "game.format.loader",
+    "game.core.engine",
+    "game.persist.saves",
+    "game.plain.linegame",
+    "game.cli.main",
+    "game.core.text",
 ]
 
 

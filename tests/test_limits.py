@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from game import engine, saves
-from game.loader import MAX_FILE_BYTES, check_story, load_story
+from game.core import engine
+from game.format.loader import MAX_FILE_BYTES, check_story, load_story
+from game.persist import saves
 from support import MINI, ROOT
 
 #: generous: each of these takes well under a second here
@@ -231,7 +232,7 @@ def test_a_1mb_single_line_string_loads(tmp_path: Path) -> None:
         f'[scenes.a]\ntitle = "A"\ntext = "{"x" * 2**20}"\n\n'
         '[[scenes.a.choices]]\ntext = "Go on."\ngoto = "end"\n',
     )
-    run_python(f"from game.loader import load_story; load_story({str(folder)!r})")
+    run_python(f"from game.format.loader import load_story; load_story({str(folder)!r})")
 
 
 def test_10000_choices_in_one_scene(tmp_path: Path) -> None:
@@ -243,7 +244,7 @@ def test_10000_choices_in_one_scene(tmp_path: Path) -> None:
     folder = make_story(tmp_path / "story", f'[scenes.a]\ntitle = "A"\ntext = "a"\n\n{choices}')
     run_python(
         f"""
-        from game.loader import load_story
+        from game.format.loader import load_story
         assert load_story({str(folder)!r}).choice_count == 10_000
         """
     )
@@ -329,8 +330,9 @@ def test_a_long_save_of_a_cycle_writes_and_loads_in_bounded_time(tmp_path: Path)
     run_python(
         f"""
         from pathlib import Path
-        from game import engine, saves
-        from game.loader import load_story
+        from game.core import engine
+        from game.persist import saves
+        from game.format.loader import load_story
         story = load_story({str(folder)!r})
         state = engine.new_game(story, "r")
         for i in range(10_000):
@@ -344,7 +346,7 @@ def test_a_long_save_of_a_cycle_writes_and_loads_in_bounded_time(tmp_path: Path)
 
 
 def test_exploring_a_cycle_ends(tmp_path: Path) -> None:
-    pytest.importorskip("game.analysis")
+    pytest.importorskip("game.tools.explore.analysis")
     folder = make_story(tmp_path / "story", CYCLE)
     result = run_game("explore", str(folder))
     assert result.returncode in (0, 1), result.stderr
@@ -376,11 +378,11 @@ def a_save(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("module", "args"),
     [
-        ("game.analysis", ["explore", str(MINI)]),
-        ("game.graph", ["graph", str(MINI)]),
-        ("game.schema", ["schema"]),
-        ("game.transcript", ["transcript", "{save}", "--story", str(MINI)]),
-        ("game.report", ["report", "{save}", "--story", str(MINI)]),
+        ("game.tools.explore.analysis", ["explore", str(MINI)]),
+        ("game.tools.graph", ["graph", str(MINI)]),
+        ("game.tools.schema", ["schema"]),
+        ("game.tools.documents.transcript", ["transcript", "{save}", "--story", str(MINI)]),
+        ("game.tools.documents.report", ["report", "{save}", "--story", str(MINI)]),
     ],
     ids=["explore", "graph", "schema", "transcript", "report"],
 )

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from game.loader import StoryLoadError, check_story, load_story
-from game.locate import Locator
+from game.format.loader import StoryLoadError, check_story, load_story
+from game.format.locate import Locator
 from support import FIXTURES, MINI
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import tomli
 
-from game.loader import check_story, story_files
-from game.locate import Locator, header_lines
+from game.format.loader import check_story, story_files
+from game.format.locate import Locator, header_lines
 from support import FIXTURES, MINI, SHIPPED
 
 TOML_FILES = sorted([*SHIPPED.rglob("*.toml"), *FIXTURES.rglob("*.toml")])

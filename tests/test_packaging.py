@@ -74,7 +74,7 @@ def test_installed_game_runs_from_any_folder(wheel: Path, tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(target), "XDG_DATA_HOME": str(tmp_path / "data")}
     env.pop("MAR_A_LAGO_SAVES_DIR", None)
     code = (
-        "import game.locations as l, sys; "
+        "import game.persist.locations as l, sys; "
         "print(l.shipped_story_dir()); print(l.in_checkout()); print(l.default_saves_dir())"
     )
     out = subprocess.run(

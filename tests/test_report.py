@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from test_transcript import parse_page
 
-from game import engine, saves
-from game.cli import main
-from game.loader import check_story, load_story
-from game.model import Story
-from game.report import Collection, Game, collect, first_split, render_report
+from game.cli.main import main
+from game.core import engine
+from game.core.model import Story
+from game.format.loader import check_story, load_story
+from game.persist import saves
+from game.tools.documents.report import Collection, Game, collect, first_split, render_report
 from support import MINI, ROOT, SHIPPED
 
 #: (slot, role, what the student types) on the mini story. Alice starts at the hall
@@ -185,7 +186,7 @@ def test_first_split_after_shared_choices(mini):
     blocks = first_split(mini, "Alice:", [game("warm", "wait"), game("warm", "hidden", "1")])
     text = render_report(mini, Collection((), ()), "md")  # renders with no games at all
     assert "Who played" in text
-    from game.document import render
+    from game.tools.documents.document import render
 
     md = render("t", blocks)
     assert "After the same choices at 'Hall', the games split at 'Yard' (choice 2)" in md

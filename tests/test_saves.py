@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from game import engine, locations, saves
-from game.loader import load_story
+from game.core import engine
+from game.format.loader import load_story
+from game.persist import locations, saves
 from support import MINI, ROOT
 
 
@@ -193,8 +194,9 @@ KILLER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from game import engine, saves
-    from game.loader import load_story
+    from game.core import engine
+    from game.persist import saves
+    from game.format.loader import load_story
     story = load_story(sys.argv[1])
     state = engine.new_game(story, "alice")
     states = [state, engine.choose(story, state, "warm"), engine.choose(story, state, "cold")]

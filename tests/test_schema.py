@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import tomli
 
-from game import schema
-from game.loader import CHOICE_ID, ID, SHAPES, check_story, story_files
+from game.format.loader import CHOICE_ID, ID, SHAPES, check_story, story_files
+from game.tools import schema
 from support import FIXTURES, MINI, ROOT, SHIPPED
 
 BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
@@ -61,7 +61,7 @@ def parsed_files(folder: Path) -> list[tuple[Path, dict]]:
 
 def test_committed_schema_is_the_generated_one():
     assert schema.SCHEMA_FILE.read_text(encoding="utf-8") == schema.schema_json(), (
-        "game/story.schema.json is stale: run `python -m game.schema`"
+        "game/story.schema.json is stale: run `python -m game.tools.schema`"
     )
 
 

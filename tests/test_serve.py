@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from game.serve import WARNING, game_command, public_url, run_serve
+from game.cli.serve import run_serve
+from game.web.server import WARNING, game_command, public_url
 from support import MINI, ROOT
 
 START_TIMEOUT = 20.0

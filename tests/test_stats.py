@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from game import analysis, stats
-from game.loader import check_story, load_story
+from game.format.loader import check_story, load_story
+from game.tools import stats
+from game.tools.explore import analysis
 from support import FIXTURES, MINI, ROOT, SHIPPED
 
 EXPLORE = FIXTURES / "explore"
@@ -105,7 +106,7 @@ def test_statistics_values():
     ],
 )
 def test_warnings_with_known_answers(fixture: str, expected: list[str], monkeypatch, capsys):
-    from game.cli import main
+    from game.cli.main import main
 
     monkeypatch.setattr(stats, "CHECK_MAX_STEPS", 20)  # the trap loops: keep random games short
     folder = EXPLORE / fixture
@@ -210,7 +211,9 @@ def test_a_search_cut_short_falls_back_to_the_map(monkeypatch, tmp_path: Path):
     story = load_story(folder)
     monkeypatch.setattr(stats, "CHECK_MAX_STATES", 20)
     out, err = io.StringIO(), io.StringIO()
-    assert stats.run_check(story, folder, out=out, err=err) == 0
+    from game.cli.check import run_check
+
+    assert run_check(story, folder, out=out, err=err) == 0
     assert "Note: the search stopped at 20 states per role" in out.getvalue()
     assert "search cut short" in out.getvalue()
     # without the whole search, only what the map proves: no "no role reaches" endings

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from game import engine
-from game.loader import load_story
-from game.model import Condition
+from game.core import engine
+from game.core.model import Condition
+from game.format.loader import load_story
 
 STORY_DIR = Path(__file__).parent.parent / "story"
 ROLES = ("trump", "xi")

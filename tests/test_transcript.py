@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from game import engine, saves
-from game.cli import main
-from game.document import md_escape
-from game.engine import GameState, Start
-from game.loader import load_story
-from game.model import Story
-from game.svg import Series, line_chart
-from game.transcript import render_transcript, steps
+from game.cli.main import main
+from game.core import engine
+from game.core.engine import GameState, Start
+from game.core.model import Story
+from game.format.loader import load_story
+from game.persist import saves
+from game.tools.documents.document import md_escape
+from game.tools.documents.svg import Series, line_chart
+from game.tools.documents.transcript import render_transcript, steps
 from support import MINI, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -390,7 +391,7 @@ def test_plain_mode_unique_slot_names_the_transcript_after_the_save(tmp_path):
 
 def test_transcript_and_report_do_not_import_textual():
     code = (
-        "import sys, game.transcript, game.report, game.svg, game.document; "
+        "import sys, game.tools.documents.transcript, game.tools.documents.report, game.tools.documents.svg, game.tools.documents.document; "
         "print('textual' in sys.modules, 'rich' in sys.modules)"
     )
     out = subprocess.run(
@@ -400,7 +401,7 @@ def test_transcript_and_report_do_not_import_textual():
 
 
 def test_the_chart_keeps_a_few_gridlines_whatever_the_meter_range():
-    from game.svg import _ticks
+    from game.tools.documents.svg import _ticks
 
     for low, high in [(0, 10), (0, 3), (-5, 5), (0, 10**9), (-(10**18), 10**18), (4, 4)]:
         ticks = _ticks(low, high)

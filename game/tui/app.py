@@ -1,5 +1,5 @@
-"""The Textual app: it holds the story and the `GameState`, asks the engine for every
-move, and shows the state on the title, scene and ending screens.
+"""The Textual app: it drives a `GameSession` (the game in progress, its undo, autosave
+and slots) and shows its state on the title, scene and ending screens.
 
 `make_app` is the one factory used by the CLI, the tests and the web server.
 """
@@ -15,8 +15,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from game.loader import check_story, story_files
-from game.model import Story
+from game.core.model import Story
+from game.format.loader import check_story
+from game.format.watch import Fingerprint, fingerprint
 from game.tui.messages import ChoicePicked
 from game.tui.screens.title import TitleScreen
 
@@ -25,44 +26,12 @@ from game.tui.screens.title import TitleScreen
 # methods that need them, and the title looks for a save to continue after its first
 # frame.
 if TYPE_CHECKING:
-    from game import saves
-    from game.engine import GameState, Start
+    from game.core.engine import GameState, Start
+    from game.persist import saves
+    from game.session.session import GameSession, Moved
 
-#: `game.saves.AUTOSAVE` (a test keeps them equal), the default slot: always a valid name
+#: `game.persist.saves.AUTOSAVE` (a test keeps them equal), the default slot: always a valid name
 AUTOSAVE = "autosave"
-
-#: what a story folder looks like to the watcher: (file, mtime in ns, size) for each .toml
-Fingerprint = tuple[tuple[str, int, int], ...]
-
-
-def fingerprint(folder: Path) -> Fingerprint:
-    """The state of every story file; any edit, new or removed file changes it."""
-    result = []
-    try:
-        for path in story_files(folder):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            result.append((str(path), stat.st_mtime_ns, stat.st_size))
-    except OSError:
-        return ()
-    return tuple(result)
-
-
-def refit(story: Story, state: GameState) -> tuple[GameState, int] | None:
-    """`state` rebuilt on an edited story: the longest prefix of its choices that still
-    replays, and how many choices that kept. None when not even the start fits."""
-    from game import engine
-
-    if state.role not in story.roles:
-        return None
-    for kept in range(len(state.history), -1, -1):
-        try:
-            return engine.replay(story, state.role, state.history[:kept], state.origin), kept
-        except engine.ReplayError:
-            continue
-    return None
 
 
 class GameApp(App[int]):
@@ -95,7 +64,7 @@ class GameApp(App[int]):
     ) -> None:
         super().__init__()
         self.theme = "textual-dark"
-        self.story = story
+        self._story = story
         self.saves_dir = saves_dir
         self.story_dir = story_dir
         self.fixed_role = role if role in story.roles else None
@@ -103,26 +72,50 @@ class GameApp(App[int]):
         self.start_point = start
         self.watching = watch
         self.autosave_slot = autosave_slot
-        #: served classroom games see only their own saves: None means every slot
-        self.own_slots: set[str] | None = {autosave_slot} if private_saves else None
-        self.autosave_problem = ""
-        if autosave_slot != AUTOSAVE:
-            from game import saves
-
-            try:
-                saves.check_slot_name(autosave_slot)
-            except saves.SaveError as exc:
-                self.autosave_problem = f"Autosave is off: {exc}"
-        self.state: GameState | None = None
+        #: served classroom games see only their own saves
+        self.private_saves = private_saves
+        self._session: GameSession | None = None
         self.main_screen: Screen[None] | None = None
         self.watched: Fingerprint = ()
         self.title = story.title
+
+    # -- the session ---------------------------------------------------------------
+
+    @property
+    def session(self) -> GameSession:
+        """The game in progress; made at first use, so the engine, the saves and cattrs
+        are imported after the first frame."""
+        if self._session is None:
+            from game.session.session import GameSession
+
+            self._session = GameSession(
+                self._story,
+                self.saves_dir,
+                autosave_slot=self.autosave_slot,
+                private=self.private_saves,
+            )
+        return self._session
+
+    @property
+    def story(self) -> Story:
+        return self._story if self._session is None else self._session.story
+
+    @property
+    def state(self) -> GameState | None:
+        return None if self._session is None else self._session.state
+
+    @property
+    def autosave_problem(self) -> str:
+        """Why autosave is off ("" when it is on)."""
+        return self.session.autosave_off
 
     # -- starting and showing ----------------------------------------------------
 
     def on_mount(self) -> None:
         if self.autosave_problem:
-            self.notify(self.autosave_problem, severity="warning", markup=False)
+            self.notify(
+                f"Autosave is off: {self.autosave_problem}", severity="warning", markup=False
+            )
         if self.watching:
             self.watched = fingerprint(self.watched_dir())
             self.set_interval(self.WATCH_INTERVAL, self.check_story_files)
@@ -135,7 +128,8 @@ class GameApp(App[int]):
         # The first main screen is pushed once: a screen switched away while it is still
         # mounting can trip its Header.
         if self.initial_load is not None:
-            self.set_state(self.initial_load.state)
+            self.session.resume(self.initial_load.state)
+            self.show_state()
             if self.initial_load.notice:
                 self.notify(self.initial_load.notice, markup=False, timeout=8)
             return
@@ -149,14 +143,12 @@ class GameApp(App[int]):
             self.ask_role(self.begin_from_start)
 
     def newest_save(self) -> saves.SlotInfo | None:
-        from game import saves
-
-        return saves.newest(self.saves_dir, self.story, self.own_slots)
+        return self.session.newest()
 
     def slot_name(self, name: str) -> str:
         """A served game's named saves carry its own slot as a prefix, so players never
         overwrite one another's saves."""
-        return name if self.own_slots is None else f"{self.autosave_slot}-{name}"
+        return self.session.slot_name(name)
 
     def switch_main(self, screen: Screen[None]) -> None:
         """Make `screen` the one main screen (title, scene or ending), closing any dialog."""
@@ -168,16 +160,17 @@ class GameApp(App[int]):
             self.switch_screen(screen)
         self.main_screen = screen
 
-    def set_state(self, state: GameState, *, autosave: bool = False) -> None:
-        """Show `state` (the game moved on, was undone, loaded or started)."""
+    def show_state(self) -> None:
+        """Show the session's state (the game moved on, was undone, loaded or started)."""
         from game.tui.screens.ending import EndingScreen
         from game.tui.screens.scene import SceneScreen
 
-        self.state = state
-        if autosave:
-            self.autosave()
+        state = self.state
+        if state is None:
+            self.show_title()
+            return
         if state.over:
-            transcript = self.saves_dir / f"{self.autosave_slot}-transcript.md"
+            transcript = self.session.transcript_path()
             self.switch_main(EndingScreen(self.story, state, transcript))
         elif isinstance(self.main_screen, SceneScreen):
             self.main_screen.show(self.story, state)
@@ -185,7 +178,7 @@ class GameApp(App[int]):
             self.switch_main(SceneScreen(self.story, state))
 
     def show_title(self) -> None:
-        self.state = None
+        self.session.leave()
         self.switch_main(TitleScreen(self.story, find_newest=self.newest_save))
 
     def known_role(self) -> str | None:
@@ -212,14 +205,14 @@ class GameApp(App[int]):
             self.push_screen(RoleScreen(self.story), picked)
 
     def begin(self, role: str, start: Start | None = None) -> None:
-        from game import engine
+        from game.core import engine
 
         try:
-            state = engine.new_game(self.story, role, start)
+            self.session.start(role, start)
         except engine.GameError as exc:
             self.notify(f"Cannot start: {exc}", severity="error", markup=False)
             return
-        self.set_state(state)
+        self.show_state()
 
     def begin_from_start(self, role: str) -> None:
         self.begin(role, self.start_point)
@@ -230,40 +223,41 @@ class GameApp(App[int]):
         state = self.state
         if state is None or (message.scene, message.step) != (state.scene, len(state.history)):
             return  # picked on a scene the game has already left
-        from game import engine
+        from game.core import engine
 
         try:
-            state = engine.choose(self.story, state, message.choice_id)
+            moved = self.session.choose(message.choice_id)
         except engine.GameError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self.set_state(state, autosave=True)
+        self.after_move(moved)
 
-    def autosave(self) -> None:
-        if self.state is None or self.autosave_problem:
-            return
-        from game import saves
-
-        try:
-            saves.write(self.saves_dir, self.autosave_slot, self.story, self.state)
-        except saves.SaveError as exc:
-            self.notify(f"Autosave failed: {exc}", severity="error", markup=False, timeout=8)
+    def after_move(self, moved: Moved) -> None:
+        self.show_state()
+        if moved.autosave_error is not None:
+            self.notify(
+                f"Autosave failed: {moved.autosave_error}",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
 
     def action_new_game(self) -> None:
         self.ask_role(self.begin)
 
     def action_undo(self) -> None:
-        if self.state is None or not self.state.history:
+        if not self.session.can_undo():
             self.notify("Nothing to undo.", markup=False)
             return
-        from game import engine
+        from game.core import engine
 
         try:
-            state = engine.undo(self.story, self.state)
+            moved = self.session.undo()
         except engine.GameError as exc:
             self.notify(f"Cannot undo: {exc}", severity="error", markup=False)
             return
-        self.set_state(state, autosave=True)
+        if moved is not None:
+            self.after_move(moved)
         self.notify("Undone: back before your last choice.", markup=False, timeout=2)
 
     def action_continue_game(self) -> None:
@@ -274,27 +268,23 @@ class GameApp(App[int]):
         self.load_path(info.path)
 
     def action_load(self) -> None:
-        from game import saves
         from game.tui.screens.load import LoadScreen
 
         def picked(path: Path | None) -> None:
             if path is not None:
                 self.load_path(path)
 
-        self.push_screen(
-            LoadScreen(self.story, saves.slots(self.saves_dir, self.own_slots), self.saves_dir),
-            picked,
-        )
+        self.push_screen(LoadScreen(self.story, self.session.slots(), self.saves_dir), picked)
 
     def load_path(self, path: Path) -> None:
-        from game import saves
+        from game.persist import saves
 
         try:
-            loaded = saves.load(self.story, path)
+            loaded = self.session.load(path)
         except saves.SaveError as exc:
             self.notify(f"Cannot load: {exc}", severity="error", markup=False, timeout=10)
             return
-        self.set_state(loaded.state)
+        self.show_state()
         self.notify(f"Loaded '{path.stem}'.", markup=False, timeout=3)
         if loaded.notice:
             self.notify(loaded.notice, markup=False, timeout=8)
@@ -304,28 +294,20 @@ class GameApp(App[int]):
         if state is None:
             self.notify("Start or load a game first; then you can save it.", markup=False)
             return
-        from game import saves
+        from game.persist import saves
 
-        prefix = self.slot_name("")
-        existing = [  # as the player names them (a served game's prefix left off)
-            info.name[len(prefix) :]
-            for info in saves.slots(self.saves_dir, self.own_slots)
-            if info.name.startswith(prefix)
-        ]
+        existing = self.session.own_slot_names()  # as the player names them
         suggestion = f"{state.role}-{len(state.history)}"
 
         def named(slot: str | None) -> None:
             if slot is None or self.state is None:
                 return
-            slot = self.slot_name(slot)
             try:
-                path = saves.write(self.saves_dir, slot, self.story, self.state)
+                path = self.session.save_as(slot)
             except saves.SaveError as exc:
                 self.notify(f"Not saved: {exc}", severity="error", markup=False, timeout=10)
                 return
-            if self.own_slots is not None:
-                self.own_slots.add(slot)
-            self.notify(f"Saved to slot '{slot}' ({path}).", markup=False)
+            self.notify(f"Saved to slot '{path.stem}' ({path}).", markup=False)
 
         from game.tui.screens.save import SaveScreen
 
@@ -375,7 +357,7 @@ class GameApp(App[int]):
     def watched_dir(self) -> Path:
         if self.story_dir is not None:
             return self.story_dir
-        from game.locations import shipped_story_dir
+        from game.persist.locations import shipped_story_dir
 
         return shipped_story_dir()
 
@@ -402,17 +384,17 @@ class GameApp(App[int]):
 
     def reload(self, story: Story) -> None:
         """Play on with `story`: keep the choices that still fit, and show it all again."""
-        self.story = story
+        self._story = story
         self.title = story.title
         if self.fixed_role is not None and self.fixed_role not in story.roles:
             self.fixed_role = None
-        state = self.state
-        if state is None:
+        had_game = self.state is not None
+        fitted = self.session.refit(story)
+        if not had_game:
             if isinstance(self.main_screen, TitleScreen):
                 self.main_screen.show(story, self.newest_save())
             self.notify("Story reloaded.", markup=False, timeout=3)
             return
-        fitted = refit(story, state)
         if fitted is None:
             self.notify(
                 "Story reloaded; your game no longer fits it (its role or start is gone).",
@@ -421,13 +403,12 @@ class GameApp(App[int]):
             )
             self.show_title()
             return
-        new_state, kept = fitted
-        total = len(state.history)
+        kept, total = fitted.kept, fitted.total
         if kept == total:
             message = f"Story reloaded; your {total} choice(s) still fit."
         else:
             message = f"Story reloaded; kept {kept} of {total} choices (the rest no longer fit)."
-        self.set_state(new_state)
+        self.show_state()
         self.notify(message, markup=False, timeout=4)
 
 
@@ -461,7 +442,14 @@ def run_app(story: Story, saves_dir: Path, **options: Any) -> int:
     """Build the app with `make_app` (same options), run it, and return its exit code."""
     app = make_app(story, saves_dir, **options)
     app.run()
-    if app.state is not None and app.state.history and not app.autosave_problem:
+    session = app._session
+    if (
+        session is not None
+        and session.state is not None
+        and session.state.history
+        and not session.autosave_off
+        and not session.autosave_error
+    ):
         print(
             f"Your game is saved in slot '{app.autosave_slot}' ({saves_dir}); "
             "choose Continue to resume it.",

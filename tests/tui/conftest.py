@@ -14,9 +14,9 @@ import pytest
 from textual.widgets import Input
 from tui_support import MINI
 
-from game import saves
-from game.loader import load_story
-from game.model import Story
+from game.core.model import Story
+from game.format.loader import load_story
+from game.persist import saves
 
 os.environ.pop("NO_COLOR", None)
 

@@ -8,10 +8,11 @@ import pytest
 from textual.widgets import OptionList
 from tui_support import SHIPPED, notes, plain, shown
 
-from game import engine, saves
-from game.engine import Start
-from game.loader import check_story
-from game.model import Story
+from game.core import engine
+from game.core.engine import Start
+from game.core.model import Story
+from game.format.loader import check_story
+from game.persist import saves
 from game.tui.app import GameApp, make_app
 from game.tui.screens.ending import EndingScreen, biggest_moves
 from game.tui.screens.role import RoleScreen
@@ -260,7 +261,7 @@ async def test_the_shipped_story_plays_to_an_ending(saves_dir: Path) -> None:
 async def test_a_fast_second_key_never_acts_on_a_scene_it_was_not_meant_for(tmp_path):
     """Two keys queued at once (key repeat, a paste): the second was handled for the old
     scene and must not pick the choice of the same id in the next one."""
-    from game.loader import load_story
+    from game.format.loader import load_story
     from game.tui.messages import ChoicePicked
 
     folder = tmp_path / "story"

@@ -11,8 +11,9 @@ import pytest
 from textual.widgets import Input, OptionList
 from tui_support import notes, plain, shown
 
-from game import engine, saves
-from game.model import Story
+from game.core import engine
+from game.core.model import Story
+from game.persist import saves
 from game.tui.app import GameApp, make_app
 from game.tui.screens.ending import EndingScreen
 from game.tui.screens.load import LoadScreen
@@ -95,7 +96,7 @@ async def test_damaged_saves_are_listed_not_loadable(story: Story, saves_dir: Pa
 async def test_a_save_that_no_longer_fits_is_a_notice(
     story: Story, story_copy: Path, saves_dir: Path
 ) -> None:
-    from game.loader import load_story
+    from game.format.loader import load_story
 
     state = engine.choose(story, engine.new_game(story, "alice"), "warm")
     saves.write(saves_dir, "autosave", story, state)
@@ -148,9 +149,9 @@ def finished(story: Story, saves_dir: Path) -> GameApp:
 async def test_transcript_is_written_next_to_the_saves(
     story: Story, saves_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = types.ModuleType("game.transcript")
+    fake = types.ModuleType("game.tools.documents.transcript")
     fake.render_transcript = lambda story, state, fmt="md": f"# {story.title}: {state.ending}\n"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "game.transcript", fake)
+    monkeypatch.setitem(sys.modules, "game.tools.documents.transcript", fake)
     app = finished(story, saves_dir)
     notices = notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -164,9 +165,9 @@ async def test_transcript_is_written_next_to_the_saves(
 async def test_transcript_in_a_browser_is_delivered(
     story: Story, saves_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = types.ModuleType("game.transcript")
+    fake = types.ModuleType("game.tools.documents.transcript")
     fake.render_transcript = lambda story, state, fmt="md": "text"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "game.transcript", fake)
+    monkeypatch.setitem(sys.modules, "game.tools.documents.transcript", fake)
     monkeypatch.setattr(GameApp, "is_web", property(lambda self: True))
     delivered: list[tuple[str, str | None]] = []
 
@@ -183,7 +184,7 @@ async def test_transcript_in_a_browser_is_delivered(
 async def test_transcript_without_its_module_is_a_notice(
     story: Story, saves_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "game.transcript", None)  # import fails
+    monkeypatch.setitem(sys.modules, "game.tools.documents.transcript", None)  # import fails
     app = finished(story, saves_dir)
     notices = notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -195,8 +196,9 @@ async def test_transcript_without_its_module_is_a_notice(
 async def test_served_games_see_only_their_own_saves(tmp_path):
     """A classroom server gives each browser its own slot: Continue and Load never
     offer another student's game, and named saves cannot overwrite one another."""
-    from game import engine, saves
-    from game.loader import load_story
+    from game.core import engine
+    from game.format.loader import load_story
+    from game.persist import saves
     from game.tui.app import make_app
     from support import MINI
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.command import CommandPalette
 from tui_support import shown
 
-from game.loader import check_story
-from game.model import Story
+from game.core.model import Story
+from game.format.loader import check_story
 from game.tui.app import make_app
 from game.tui.screens.ending import EndingScreen
 from game.tui.screens.help import HelpScreen

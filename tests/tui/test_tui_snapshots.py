@@ -10,8 +10,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from game import engine, saves
-from game.model import Story
+from game.core import engine
+from game.core.model import Story
+from game.persist import saves
 from game.tui.app import make_app
 
 SnapCompare = Callable[..., bool]

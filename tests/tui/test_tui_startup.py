@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from game import saves
+from game.persist import saves
 from game.tui import app
 
 
 def test_the_default_autosave_slot_is_the_saves_one() -> None:
-    # the app names it without importing game.saves; it must be the same, valid name
+    # the app names it without importing game.persist.saves; it must be the same, valid name
     assert app.AUTOSAVE == saves.AUTOSAVE
     assert saves.check_slot_name(app.AUTOSAVE) == app.AUTOSAVE
 
@@ -24,8 +24,8 @@ def test_the_app_imports_only_the_title_screen_before_its_first_frame() -> None:
     ).stdout.split()
     assert "game.tui.screens.title" in out
     deferred = {
-        "game.saves",
-        "game.engine",
+        "game.persist.saves",
+        "game.core.engine",
         "game.tui.screens.scene",
         "game.tui.screens.ending",
         "game.tui.screens.help",

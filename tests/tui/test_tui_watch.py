@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tui_support import edit, notes, shown
 
-from game.loader import load_story
+from game.format.loader import load_story
 from game.tui.app import GameApp, make_app
 from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen

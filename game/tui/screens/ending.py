@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from game import engine
-from game.engine import GameState
-from game.model import Story
+from game.core import engine
+from game.core.engine import GameState
+from game.core.model import Story
 from game.tui.widgets.chart import MeterChart
 from game.tui.widgets.prompts import numbered
 from game.tui.widgets.story_text import StoryText
@@ -149,7 +149,7 @@ class EndingScreen(Screen[None]):
     def action_transcript(self) -> None:
         """Write the game's transcript next to the saves, or download it in a browser."""
         try:
-            from game.transcript import render_transcript
+            from game.tools.documents.transcript import render_transcript
         except ImportError:
             self.notify(
                 "Transcripts are not available in this version of the game.",

@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from game.model import Story
-from game.text import paragraphs
+from game.core.model import Story
+from game.core.text import paragraphs
 
 KEYS = (
     ("↑ ↓  Enter", "move through the choices and pick one (or click it)"),

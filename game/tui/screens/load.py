@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.model import Story
-from game.saves import SlotInfo
+from game.core.model import Story
+from game.persist.saves import SlotInfo
 from game.tui.screens.title import slot_summary
 from game.tui.widgets.prompts import detailed
 

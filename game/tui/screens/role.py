@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.model import Role, Story
-from game.text import paragraphs
+from game.core.model import Role, Story
+from game.core.text import paragraphs
 from game.tui.widgets.prompts import numbered
 
 

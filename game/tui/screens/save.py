@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from game import saves
+from game.persist import saves
 
 
 class SaveScreen(ModalScreen[str | None]):

@@ -14,9 +14,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
-from game import engine
-from game.engine import GameState
-from game.model import Story
+from game.core import engine
+from game.core.engine import GameState
+from game.core.model import Story
 from game.tui.messages import ChoicePicked
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.history import HistoryPanel

@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.model import Story
+from game.core.model import Story
 from game.tui.widgets.story_text import StoryText
 
 if TYPE_CHECKING:
-    from game.saves import SlotInfo
+    from game.persist.saves import SlotInfo
 
 
 def slot_summary(story: Story, info: SlotInfo) -> str:

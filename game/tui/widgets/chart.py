@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, Sparkline
 
-from game.model import Meter
+from game.core.model import Meter
 
 
 class MeterChart(Horizontal):

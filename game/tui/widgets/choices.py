@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from game.engine import Option as GameOption
+from game.core.engine import Option as GameOption
 from game.tui.widgets.prompts import Numbered
 
 

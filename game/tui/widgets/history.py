@@ -6,8 +6,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from game.engine import GameState
-from game.model import Story
+from game.core.engine import GameState
+from game.core.model import Story
 from game.tui.widgets.prompts import numbered
 
 

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 
-from game.model import Meter, Story
+from game.core.model import Meter, Story
 
 EMPTY_STYLE = "$foreground 25%"
 

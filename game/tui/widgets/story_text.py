@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets import Static
 
-from game.text import paragraphs
+from game.core.text import paragraphs
 
 
 def prose(texts: Iterable[str]) -> Content:

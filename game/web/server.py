@@ -9,7 +9,6 @@ network only.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shlex
 import socket
@@ -65,51 +64,3 @@ def public_url(host: str, port: int) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}"
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    from game.cli import load_or_report, role_exists, saves_dir
-
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    if not role_exists(story, args.role):
-        return 2
-    folder = saves_dir(args).resolve()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(
-            f"Cannot use {folder} for saves ({exc.strerror or exc}); choose another with "
-            "--saves-dir DIR",
-            file=sys.stderr,
-        )
-        return 1
-    command = game_command(folder, args.role, args.story)
-    url = getattr(args, "public_url", None) or public_url(args.host, args.port)
-    role = f" as {story.roles[args.role].label}" if args.role else ""
-    print(f"Serving '{story.title}'{role} to web browsers.")
-    print(f"Students open: {url}")
-    if args.host in ("127.0.0.1", "localhost", "::1"):
-        print(
-            "  (only this computer can reach it; for a classroom, add --host 0.0.0.0 "
-            "and give students this machine's address)"
-        )
-    print(f"Each game saves to its own slot in: {folder}")
-    print(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}")
-    print(WARNING)
-    print("Press Ctrl+C to stop.", flush=True)
-
-    from textual_serve.server import Server
-
-    server = Server(command, host=args.host, port=args.port, title=story.title, public_url=url)
-    try:
-        server.serve()
-    except OSError as exc:
-        print(
-            f"Cannot serve on {args.host}:{args.port} ({exc.strerror or exc}); "
-            "is the port in use? Choose another with --port N",
-            file=sys.stderr,
-        )
-        return 1
-    return 0

@@ -10,18 +10,16 @@ story or version, or of a custom start is named with the reason and skipped.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
-from game import saves
-from game.document import Block, Heading, Items, Paragraph, Table, deliver, render
-from game.engine import GameState
-from game.model import Choice, Scene, Story
+from game.core.engine import GameState
+from game.core.model import Choice, Scene, Story
+from game.persist import saves
+from game.tools.documents.document import Block, Heading, Items, Paragraph, Table, render
 
 #: a scene is "key" when at least this many games made a choice there
 KEY_SCENE_GAMES = 2
@@ -141,7 +139,7 @@ def _share(count: int, total: int) -> str:
     return f"{round(100 * count / total)}%" if total else "-"
 
 
-def _games(n: int) -> str:
+def n_games(n: int) -> str:
     return f"{n} game" if n == 1 else f"{n} games"
 
 
@@ -200,7 +198,7 @@ def endings_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]
         if unfinished:
             blocks.append(
                 Paragraph(
-                    f"Unfinished, counted apart: {_games(unfinished)} "
+                    f"Unfinished, counted apart: {n_games(unfinished)} "
                     f"({_share(unfinished, len(games))} of this role's games).",
                     kind="note",
                 )
@@ -328,13 +326,13 @@ def first_split(story: Story, label: str, games: Sequence[Game]) -> list[Block]:
                 Paragraph(
                     f"{lead} games split at '{scene.title}' (choice {step + 1}):", label=label
                 ),
-                Items(tuple(f"{_games(n)}: {_choice_text(scene, c)}" for (_, c), n in ranked)),
+                Items(tuple(f"{n_games(n)}: {_choice_text(scene, c)}" for (_, c), n in ranked)),
             ]
         return [
             Paragraph(f"{lead} games were at different scenes at choice {step + 1}:", label=label),
             Items(
                 tuple(
-                    f"{_games(n)}: '{story.scenes[s].title}', {_choice_text(story.scenes[s], c)}"
+                    f"{n_games(n)}: '{story.scenes[s].title}', {_choice_text(story.scenes[s], c)}"
                     for (s, c), n in ranked
                 )
             ),
@@ -353,7 +351,7 @@ def divergence_section(story: Story, by_role: dict[str, list[Game]]) -> list[Blo
         if len(games) < 2:
             blocks.append(Paragraph("Only one game: nothing to compare.", label=f"{label}:"))
             continue
-        blocks += first_split(story, f"{label} ({_games(len(games))}):", games)
+        blocks += first_split(story, f"{label} ({n_games(len(games))}):", games)
     if sum(1 for games in by_role.values() if games) >= 2:
         blocks += meter_moves(story, by_role)
         blocks += shared_scenes(story, by_role)
@@ -476,7 +474,7 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
     skipped = len(collection.skipped)
     blocks.append(
         Paragraph(
-            f"{_games(len(games))} used"
+            f"{n_games(len(games))} used"
             + (f"; {skipped} skipped (listed at the end)." if skipped else "."),
             label="Saves:",
         )
@@ -497,27 +495,3 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
 
 def render_report(story: Story, collection: Collection, fmt: str = "md") -> str:
     return render(f"{story.title}: class report", report_blocks(story, collection), fmt)
-
-
-def run_report(args: argparse.Namespace) -> int:
-    from game.cli import load_or_report
-
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    collection = collect(story, args.saves)
-    for skipped in collection.skipped:
-        print(f"Skipped {skipped.name}: {skipped.reason}", file=sys.stderr)
-    if not collection.games:
-        print(
-            f"No usable saves of '{story.id}' version {story.version} among "
-            f"{collection.files} save file(s); nothing to report.",
-            file=sys.stderr,
-        )
-        return 1
-    text = render_report(story, collection, args.format)
-    status = deliver(text, args.output, "report")
-    if status or args.output is None:
-        return status
-    print(f"Report of {_games(len(collection.games))} written to {args.output}")
-    return 0

@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of one story file, for TOML editors.
 
-It is generated from the loader's own tables (`game.loader.SHAPES`, the id patterns,
+It is generated from the loader's own tables (`game.format.loader.SHAPES`, the id patterns,
 the format number) plus the shape of a condition, so the two cannot drift apart;
 `game/story.schema.json` is this output, committed and shipped in the wheel, and a
 test keeps it equal to the generator. Any one file of a story validates on its own:
@@ -10,15 +10,13 @@ name a scene? is that a meter?) is for `mar-a-lago check`.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from game.loader import CHOICE_ID, FORMAT, ID, RESERVED_CONDITION_KEYS, ROOT_KEYS, SHAPES
+from game.format.loader import CHOICE_ID, FORMAT, ID, RESERVED_CONDITION_KEYS, ROOT_KEYS, SHAPES
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "story.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "story.schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -239,11 +237,6 @@ def schema_json() -> str:
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def run_schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(schema_json())
-    return 0
-
-
-if __name__ == "__main__":  # regenerate the committed file: python -m game.schema
+if __name__ == "__main__":  # regenerate the committed file: python -m game.tools.schema
     SCHEMA_FILE.write_text(schema_json(), encoding="utf-8")
     print(f"wrote {SCHEMA_FILE}")

@@ -11,14 +11,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from game import __version__
-
-if TYPE_CHECKING:
-    from game.engine import Start
-    from game.model import Story
-    from game.saves import Loaded
 
 COMMANDS = ("play", "check", "explore", "graph", "schema", "transcript", "report", "serve")
 
@@ -65,7 +59,7 @@ def _port(text: str) -> int:
 
 
 def _slot(text: str) -> str:
-    from game.saves import SaveError, check_slot_name
+    from game.persist.saves import SaveError, check_slot_name
 
     if text == "unique":
         return text
@@ -175,173 +169,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_or_report(folder: Path | None) -> Story | None:
-    """The story, or None after printing every problem to stderr."""
-    from game.cache import check_story  # the loader's, with a parse cache for big stories
-    from game.locations import shipped_story_dir
-
-    story, problems = check_story(folder if folder is not None else shipped_story_dir())
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if story is None:
-        print(f"{len(problems)} problem(s); the story cannot be played.", file=sys.stderr)
-    return story
-
-
-def role_exists(story: Story, role: str | None) -> bool:
-    """True for no role or a role of the story; else says which roles there are."""
-    if role is None or role in story.roles:
-        return True
-    print(f"--role: no role '{role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
-    return False
+#: each command's handler: (module, function), imported when the command runs
+HANDLERS = {
+    "play": ("game.cli.play", "cmd_play"),
+    "check": ("game.cli.check", "cmd_check"),
+    "explore": ("game.cli.explore", "run_explore"),
+    "graph": ("game.cli.graph", "run_graph"),
+    "schema": ("game.cli.schema", "run_schema"),
+    "transcript": ("game.cli.transcript", "run_transcript"),
+    "report": ("game.cli.report", "run_report"),
+    "serve": ("game.cli.serve", "run_serve"),
+}
 
 
-def saves_dir(args: argparse.Namespace) -> Path:
-    from game.locations import default_saves_dir
-
-    return args.saves_dir if args.saves_dir is not None else default_saves_dir()
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    print(
-        f"OK: '{story.title}' ({story.id} v{story.version}): {len(story.scenes)} scenes, "
-        f"{story.choice_count} choices, {len(story.endings)} endings, {len(story.roles)} roles"
-    )
-    from game.locations import shipped_story_dir
-    from game.stats import run_check
-
-    folder = args.story if args.story is not None else shipped_story_dir()
-    return run_check(story, folder, strict=args.strict)
-
-
-def parse_assignments(pairs: list[str]) -> dict[str, int]:
-    """`METER=N` strings (for `play --set`) -> a dict; raises ValueError with a message."""
-    result = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        try:
-            result[name.strip()] = int(value)
-        except ValueError:
-            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set <meter>=5") from None
-        if not sep:
-            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set <meter>=5")
-    return result
-
-
-def start_point(args: argparse.Namespace, story: Story) -> Start | None:
-    """The `--from/--set/--flag` start, or None; raises ValueError with a message."""
-    from game.engine import Start
-
-    if args.from_scene is None:
-        if args.set_meters or args.flags:
-            raise ValueError("--set and --flag need --from SCENE")
-        return None
-    if args.from_scene not in story.scenes:
-        raise ValueError(f"--from: no scene '{args.from_scene}' in the story")
-    meters = parse_assignments(args.set_meters)
-    for name in meters:
-        if name not in story.meters:
-            raise ValueError(f"--set: no meter '{name}'; meters: {', '.join(story.meters)}")
-    return Start(args.from_scene, meters, frozenset(args.flags))
-
-
-def autosave_slot(name: str) -> str:
-    """The autosave slot; "unique" gives each game its own (served classroom games)."""
-    if name != "unique":
-        return name
-    import datetime as dt
-    import secrets
-
-    return f"game-{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-
-
-def cmd_play(args: argparse.Namespace) -> int:
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    if not role_exists(story, args.role):
-        return 2
-    try:
-        start = start_point(args, story)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    folder = saves_dir(args)
-    loaded = None
-    if args.load is not None:
-        from game import saves
-
-        try:
-            loaded = saves.load(story, saves.resolve(folder, args.load))
-        except saves.SaveError as exc:
-            print(f"Cannot load: {exc}", file=sys.stderr)
-            return 1
-        if loaded.notice:
-            print(loaded.notice, file=sys.stderr)
-    if args.plain:
-        return play_plain(args, story, folder, loaded, start)
-    from game.tui.app import run_app
-
-    return run_app(
-        story,
-        folder,
-        story_dir=args.story,
-        role=args.role,
-        loaded=loaded,
-        start=start,
-        watch=args.watch,
-        autosave_slot=autosave_slot(args.autosave_slot),
-        # a served classroom game (one slot per browser) sees only its own saves
-        private_saves=args.autosave_slot == "unique",
-    )
-
-
-def play_plain(
-    args: argparse.Namespace,
-    story: Story,
-    folder: Path,
-    loaded: Loaded | None,
-    start: Start | None,
-) -> int:
-    from game import engine
-    from game.plain import PlainGame
-    from game.transcript import offer_transcript
-
-    game = PlainGame(
-        story, folder, on_end=offer_transcript, autosave_slot=autosave_slot(args.autosave_slot)
-    )
-    state = loaded.state if loaded is not None else None
-    if state is None and start is not None:
-        role = args.role or game.pick_role()
-        if role is None:
-            return 0
-        state = engine.new_game(story, role, start)
-    return game.run(state, role=args.role)
-
-
-def _run_module(module: str, func: str, args: argparse.Namespace) -> int:
+def _run(command: str, args: argparse.Namespace) -> int:
     import importlib
 
+    module, func = HANDLERS[command]
     result: int = getattr(importlib.import_module(module), func)(args)
     return result
-
-
-HANDLERS = {
-    "play": cmd_play,
-    "check": cmd_check,
-}
-#: commands that live in modules of their own: (module, function)
-MODULE_HANDLERS = {
-    "explore": ("game.analysis", "run_explore"),
-    "graph": ("game.graph", "run_graph"),
-    "schema": ("game.schema", "run_schema"),
-    "transcript": ("game.transcript", "run_transcript"),
-    "report": ("game.report", "run_report"),
-    "serve": ("game.serve", "run_serve"),
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -350,10 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "play")
     args = build_parser().parse_args(argv)
     try:
-        if args.command in HANDLERS:
-            return HANDLERS[args.command](args)
-        module, func = MODULE_HANDLERS[args.command]
-        return _run_module(module, func, args)
+        return _run(args.command, args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

@@ -9,11 +9,9 @@ leads to a "by rank" node that fans out to the endings in rank order.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Iterator
 
-from game.model import Choice, Condition, Story
+from game.core.model import Choice, Condition, Story
 
 PALETTE = ("#dbeafe", "#fee2e2", "#dcfce7", "#fef9c3", "#ede9fe", "#ffedd5", "#cffafe")
 SHARED = "#f3f4f6"
@@ -213,13 +211,3 @@ def dot(story: Story) -> str:
         )
     out.append("}")
     return "\n".join(out) + "\n"
-
-
-def run_graph(args: argparse.Namespace) -> int:
-    from game.cli import load_or_report
-
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    sys.stdout.write(dot(story) if args.format == "dot" else mermaid(story))
-    return 0

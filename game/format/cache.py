@@ -1,6 +1,6 @@
 """A cache of loaded stories, so a big story starts at once the second time.
 
-`check_story(folder)` is `game.loader.check_story` with a memory: the key is the
+`check_story(folder)` is `game.format.loader.check_story` with a memory: the key is the
 digest of every story file's bytes (the same digest a save records), the display
 path, and the code that built the story. On a hit, nothing is parsed: the story is
 read back from the user's cache folder, its scenes decoded only when first used. A
@@ -29,10 +29,11 @@ from typing import Any
 
 import attrs
 
-from game import loader, model
-from game.loader import Problem
-from game.loader import check_story as _load
-from game.model import Scene, Story
+from game.core import model
+from game.core.model import Scene, Story
+from game.format import loader
+from game.format.loader import Problem
+from game.format.loader import check_story as _load
 
 CACHE_ENV = "MAR_A_LAGO_CACHE_DIR"
 #: stories smaller than this are loaded directly (the shipped story, ~60 kB, is cached)
@@ -62,7 +63,7 @@ def cache_dir() -> Path | None:
 
 
 def check_story(folder: Path | str) -> tuple[Story | None, list[Problem]]:
-    """`game.loader.check_story`, served from the cache when the story is large."""
+    """`game.format.loader.check_story`, served from the cache when the story is large."""
     folder = Path(folder)
     where = cache_dir()
     key = None
@@ -89,7 +90,7 @@ def _salt() -> bytes:
     if _SALT is None:
         code = hashlib.sha256(FORMAT)
         code.update(sys.version.encode())
-        modules = (loader, model, sys.modules["game.locate"], sys.modules["tomli"])
+        modules = (loader, model, sys.modules["game.format.locate"], sys.modules["tomli"])
         for module in (*modules, sys.modules[__name__]):
             code.update(Path(str(module.__file__)).read_bytes())
         _SALT = code.digest()

@@ -5,13 +5,13 @@ flags) from a role's start. Each state is visited once, however many paths lead
 to it, so the work grows with the number of states, never with the number of
 paths. A state is one int: the scene index, a bit field per meter, and a bit per
 flag that some condition tests (a flag nothing tests changes no outcome, so it is
-left out). The rules of `game.engine.choose` are mirrored on these ints: effects,
+left out). The rules of `game.core.engine.choose` are mirrored on these ints: effects,
 clamp, set/clear, routes, immediate endings, then the goto; entering a scene with
 no open choice ends the game by rank (a dead end). Work is shared between states
 by memo tables keyed by just the bits each part reads: a scene's outcomes are
 computed once for all the states that differ only in what the scene ignores.
 
-The warnings and statistics of `check` built on this are in `game.stats`.
+The warnings and statistics of `check` built on this are in `game.tools.stats`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import functools
 import gc
 import mmap
 import random
-import sys
 import time
 from array import array
 from collections import Counter, defaultdict
@@ -30,8 +29,8 @@ from typing import Any
 
 import attrs
 
-from game import engine
-from game.model import Condition, Story
+from game.core import engine
+from game.core.model import Condition, Story
 
 Step = tuple[str, str]  # (scene id, choice id)
 Path = tuple[Step, ...]
@@ -1208,54 +1207,3 @@ def random_text(story: Story, reports: Mapping[str, RandomReport], seed: int) ->
             if any(n for _, n in counts):
                 out.append(f"    {scene}: " + ", ".join(f"{c} {n:,}" for c, n in counts))
     return "\n".join(out)
-
-
-def _progress_printer() -> Progress | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(states: int, seconds: float) -> None:
-        rate = states / seconds if seconds else 0.0
-        print(f"\r  {states:,} states, {rate:,.0f}/s ...", end="", file=sys.stderr, flush=True)
-
-    return show
-
-
-def run_explore(args: Any) -> int:
-    import json
-
-    from game.cli import load_or_report
-
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    roles = list(story.roles)
-    if args.role is not None:
-        if args.role not in story.roles:
-            print(f"--role: no role '{args.role}'; roles: {', '.join(roles)}", file=sys.stderr)
-            return 2
-        roles = [args.role]
-    if args.random is not None:
-        if args.random < 1:
-            print("--random: give a number of games, 1 or more", file=sys.stderr)
-            return 2
-        played = {r: random_play(story, r, args.random, args.seed) for r in roles}
-        if args.json:
-            print(json.dumps(random_json(played, args.seed), indent=2))
-        else:
-            print(random_text(story, played, args.seed))
-        return 0
-    progress = _progress_printer()
-    reports = explore_all(story, roles, max_states=args.max_states, progress=progress)
-    if progress is not None:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
-    if args.json:
-        print(json.dumps(explore_json(story, reports, args.max_states), indent=2))
-    else:
-        print(explore_text(story, reports, args.max_states))
-    if not all(r.complete for r in reports.values()):
-        print(
-            f"The search stopped at --max-states {args.max_states:,}; raise it to search further.",
-            file=sys.stderr,
-        )
-    return 0

@@ -1,7 +1,8 @@
 """The line mode: for screen readers, pipes and scripts. No Textual here.
 
-It prints the scene, its passages, the meters and numbered choices, and reads one
-line at a time: a choice number, `u` (undo), `s NAME` (save), `q` (quit) or `?`.
+It drives a `GameSession`, as the terminal app does. It prints the scene, its
+passages, the meters and numbered choices, and reads one line at a time: a choice
+number, `u` (undo), `s NAME` (save), `q` (quit) or `?`.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import io
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from game import engine, saves
-from game.engine import GameState
-from game.model import Story
-from game.text import meter_line, wrap
+from game.core import engine
+from game.core.engine import GameState
+from game.core.model import Story
+from game.core.text import meter_line, wrap
+from game.persist import saves
+from game.session.session import GameSession, Moved
+from game.tools.documents.transcript import write_transcript
 
 HELP = (
     "Type the number of a choice and press Enter. Other commands: "
@@ -32,13 +35,15 @@ class PlainGame:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         stderr: TextIO | None = None,
-        on_end: Callable[[PlainGame, GameState], None] | None = None,
+        offer_transcript: bool = False,
         autosave_slot: str = saves.AUTOSAVE,
     ) -> None:
-        self.autosave_slot = saves.check_slot_name(autosave_slot)
-        self.autosave_problem = ""
+        self.session = GameSession(
+            story, saves_dir, autosave_slot=saves.check_slot_name(autosave_slot)
+        )
         self.story = story
         self.saves_dir = saves_dir
+        self.autosave_slot = autosave_slot
         # looked up now, not at import: a closed stdin is None, read as end of input
         self.stdin = stdin if stdin is not None else sys.stdin
         if isinstance(self.stdin, io.TextIOWrapper):
@@ -46,12 +51,9 @@ class PlainGame:
             self.stdin.reconfigure(errors="replace")
         self.out = stdout if stdout is not None else sys.stdout
         self.err = stderr if stderr is not None else sys.stderr
-        #: the state last written to the autosave slot, so "saved" is only said when true
-        self.saved: GameState | None = None
-        #: the state the game began (or resumed) at
-        self.started: GameState | None = None
         self.width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 80) - 2)
-        self.on_end = on_end
+        #: after the ending, offer to write the transcript
+        self.transcript_offer = offer_transcript
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -110,23 +112,39 @@ class PlainGame:
             self.say(line)
         return visible
 
-    def where_saved(self, state: GameState) -> str:
-        if self.saved is not None and self.saved == state:
+    def where_saved(self) -> str:
+        if self.session.is_saved():
             return f"Your game is saved in slot '{self.autosave_slot}'."
-        if not state.history or state == self.started:
+        if not self.session.has_news():
             return "Nothing new to save."
         return "Your game could not be saved (see the notice above)."
 
-    def autosave(self, state: GameState) -> None:
+    def moved(self, moved: Moved) -> GameState:
+        if moved.new_error:  # said once, not after every choice
+            print(f"Notice: {moved.autosave_error}", file=self.err, flush=True)
+        return moved.state
+
+    def offer_transcript(self, state: GameState) -> None:
+        """After the ending: one key (t, Enter) writes the transcript."""
+        self.say()
+        answer = self.ask("Press t then Enter to write a transcript (Enter alone to finish): ")
+        if answer is None:
+            self.say()
+            return
+        if answer.lower() not in ("t", "transcript"):
+            return
+        path = self.session.transcript_path()
         try:
-            saves.write(self.saves_dir, self.autosave_slot, self.story, state)
-            self.saved = state
-        except saves.SaveError as exc:
-            if str(exc) != self.autosave_problem:  # say it once, not after every choice
-                print(f"Notice: {exc}", file=self.err, flush=True)
-            self.autosave_problem = str(exc)
-        else:
-            self.autosave_problem = ""
+            write_transcript(path, self.story, state)
+        except OSError as exc:
+            print(
+                f"Could not write the transcript to {path} ({exc.strerror or exc}). "
+                f"Write it later with: mar-a-lago transcript {self.autosave_slot}",
+                file=self.err,
+                flush=True,
+            )
+            return
+        self.say(f"Transcript written to {path}")
 
     def show_ending(self, state: GameState) -> None:
         ending = engine.current_ending(self.story, state)
@@ -158,35 +176,36 @@ class PlainGame:
             if role is None:
                 self.say("End of input.")
                 return 0
-            state = engine.new_game(story, role)
+            state = self.session.start(role)
             self.say(f"Your role: {story.roles[role].label}. ({HELP})")
+        else:
+            self.session.resume(state)
         before: GameState | None = None
-        self.started = state
         while not state.over:
             visible = self.show(state, before)
             answer = self.ask(f"Choice (1-{len(visible)}, ? for help): ")
             if answer is None:
                 self.say()
-                self.say(f"End of input. {self.where_saved(state)}")
+                self.say(f"End of input. {self.where_saved()}")
                 return 0
             if answer in ("q", "quit"):
-                self.say(f"Goodbye. {self.where_saved(state)}")
+                self.say(f"Goodbye. {self.where_saved()}")
                 return 0
             if answer in ("?", "h", "help"):
                 self.say(HELP)
                 continue
             if answer in ("u", "undo"):
-                if not state.history:
+                undone = self.session.undo()
+                if undone is None:
                     self.say("Nothing to undo.")
                     continue
-                before, state = None, engine.undo(story, state)
+                before, state = None, self.moved(undone)
                 self.say("Undone.")
-                self.autosave(state)
                 continue
             if answer.startswith("s ") or answer == "s":
                 name = answer[1:].strip()
                 try:
-                    path = saves.write(self.saves_dir, saves.check_slot_name(name), story, state)
+                    path = self.session.save_as(name)
                 except saves.SaveError as exc:
                     self.say(f"Not saved: {exc}")
                 else:
@@ -200,11 +219,10 @@ class PlainGame:
             if not option.open:
                 self.say(f"That choice is locked: {option.reason}")
                 continue
-            before, state = state, engine.choose(story, state, option.choice_id)
-            self.autosave(state)
+            before, state = state, self.moved(self.session.choose(option.choice_id))
         self.show_ending(state)
-        if self.on_end is not None:
-            self.on_end(self, state)
+        if self.transcript_offer:
+            self.offer_transcript(state)
         return 0
 
 

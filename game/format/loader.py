@@ -19,8 +19,19 @@ from typing import Any
 import attrs
 import tomli
 
-from game.locate import Headers, Locator, header_lines
-from game.model import Bound, Choice, Condition, Ending, Meter, Passage, Role, Route, Scene, Story
+from game.core.model import (
+    Bound,
+    Choice,
+    Condition,
+    Ending,
+    Meter,
+    Passage,
+    Role,
+    Route,
+    Scene,
+    Story,
+)
+from game.format.locate import Headers, Locator, header_lines
 
 FORMAT = 1
 ID = re.compile(r"[a-z][a-z0-9_]*\Z")

@@ -10,18 +10,16 @@ meter no choice moves, a scene entered with nothing open, states with no way out
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TextIO
 
 import attrs
 import tomli
 
-from game import analysis
-from game.analysis import RandomReport, RoleReport
-from game.locate import Locator
-from game.model import Condition, Story
+from game.core.model import Condition, Story
+from game.format.locate import Locator
+from game.tools.explore import analysis
+from game.tools.explore.analysis import RandomReport, RoleReport
 
 #: the search `check` runs per role; past it, the warnings that need it are skipped
 CHECK_MAX_STATES = 300_000
@@ -150,7 +148,7 @@ def _conditions(cond: Condition | None) -> Iterable[Condition]:
 def _definitions(folder: Path) -> dict[tuple[str, str], tuple[str, int]]:
     """Where each meter and role is defined: (kind, id) -> (display path, line).
     The model keeps file and line for scenes and endings only."""
-    from game.loader import story_files
+    from game.format.loader import story_files
 
     text = str(folder)
     root = text.rstrip("/") if text not in (".", "") else ""
@@ -310,17 +308,20 @@ def _flag_warnings(story: Story, warn: Callable[[str, int, str], None]) -> None:
 # -- the `check` command's report ------------------------------------------------------
 
 
-def run_check(
-    story: Story,
-    folder: Path,
-    *,
-    strict: bool = False,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
-    """Print the statistics and the warnings; 1 with `strict` if there are warnings."""
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
+@attrs.frozen
+class Checked:
+    """What `check` finds past the loader: statistics, warnings, and whether the search
+    covered every state (it stops at `max_states` per role)."""
+
+    stats: Stats
+    warnings: list[StoryWarning]
+    complete: bool
+    max_states: int
+
+
+def check(story: Story, folder: Path) -> Checked:
+    """Search each role (up to CHECK_MAX_STATES), play random games, and gather the
+    statistics and the warnings."""
     compiled = analysis.Compiled(story)
     reports = {
         role: analysis.explore(story, role, max_states=CHECK_MAX_STATES, compiled=compiled)
@@ -332,17 +333,9 @@ def run_check(
         )
         for role in story.roles
     }
-    print(stats_text(statistics(story, reports, played)), file=out)
-    if not all(r.complete for r in reports.values()):
-        print(
-            f"Note: the search stopped at {CHECK_MAX_STATES:,} states per role; "
-            "run `mar-a-lago explore --max-states N` for the whole of it.",
-            file=out,
-        )
-    warnings = story_warnings(story, folder, reports)
-    for warning in warnings:
-        print(warning, file=err)
-    if warnings and strict:
-        print(f"{len(warnings)} warning(s), and --strict makes them errors.", file=err)
-        return 1
-    return 0
+    return Checked(
+        stats=statistics(story, reports, played),
+        warnings=story_warnings(story, folder, reports),
+        complete=all(r.complete for r in reports.values()),
+        max_states=CHECK_MAX_STATES,
+    )

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 APP_NAME = "mar-a-lago"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 _CHECKOUT = _PACKAGE.parent
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import attrs
 
@@ -70,22 +68,6 @@ Block = Heading | Paragraph | Quote | Items | Table | Figure
 
 class FormatError(ValueError):
     """A format this module does not write."""
-
-
-def deliver(text: str, output: Path | None, what: str) -> int:
-    """Print a rendered document, or write it to `output` (making its folder); the exit
-    code, with a message on stderr when the file cannot be written."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"Cannot write the {what} to {output} ({exc.strerror or exc})", file=sys.stderr)
-        return 1
-    return 0
 
 
 def render(title: str, blocks: Sequence[Block], fmt: str = "md") -> str:

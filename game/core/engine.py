@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from game.model import Condition, Ending, Passage, Scene, Story
+from game.core.model import Condition, Ending, Passage, Scene, Story
 
 END = "end"
 END_PREFIX = "end:"

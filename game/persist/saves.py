@@ -22,8 +22,8 @@ from typing import Any
 import attrs
 import cattrs
 
-from game.engine import GameState, ReplayError, Start, replay
-from game.model import Story
+from game.core.engine import GameState, ReplayError, Start, replay
+from game.core.model import Story
 
 SAVE_FORMAT = 1
 AUTOSAVE = "autosave"

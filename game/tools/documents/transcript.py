@@ -11,18 +11,18 @@ for the debrief, and a chart (HTML) or a table (Markdown) of the meters.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import attrs
 
-from game import engine
-from game.document import (
+from game.core import engine
+from game.core.engine import GameState
+from game.core.model import Choice, Scene, Story
+from game.core.text import meter_line, paragraphs
+from game.tools.documents.document import (
     Block,
     Figure,
     Heading,
@@ -30,16 +30,9 @@ from game.document import (
     Paragraph,
     Quote,
     Table,
-    deliver,
     render,
 )
-from game.engine import GameState
-from game.model import Choice, Scene, Story
-from game.svg import Series, line_chart
-from game.text import meter_line, paragraphs
-
-if TYPE_CHECKING:
-    from game.plain import PlainGame
+from game.tools.documents.svg import Series, line_chart
 
 NOT_FINISHED = "Not finished yet"
 
@@ -226,60 +219,9 @@ def render_transcript(story: Story, state: GameState, fmt: str = "md") -> str:
     return render(f"{story.title}: transcript ({role})", transcript_blocks(story, state, fmt), fmt)
 
 
-def transcript_path(saves_dir: Path, slot: str, fmt: str = "md") -> Path:
-    """Where a game's transcript goes beside its save: `<slot>-transcript.md`."""
-    return saves_dir / f"{slot}-transcript.{fmt}"
-
-
 def write_transcript(path: Path, story: Story, state: GameState, fmt: str = "md") -> Path:
     """Write the transcript; raises OSError."""
     text = render_transcript(story, state, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def offer_transcript(game: PlainGame, state: GameState) -> None:
-    """Plain mode, after the ending: one key (t, Enter) writes the transcript."""
-    game.say()
-    answer = game.ask("Press t then Enter to write a transcript (Enter alone to finish): ")
-    if answer is None:
-        game.say()
-        return
-    if answer.lower() not in ("t", "transcript"):
-        return
-    path = transcript_path(game.saves_dir, game.autosave_slot)
-    try:
-        write_transcript(path, game.story, state)
-    except OSError as exc:
-        print(
-            f"Could not write the transcript to {path} ({exc.strerror or exc}). "
-            f"Write it later with: mar-a-lago transcript {game.autosave_slot}",
-            file=game.err,
-            flush=True,
-        )
-        return
-    game.say(f"Transcript written to {path}")
-
-
-def run_transcript(args: argparse.Namespace) -> int:
-    from game import saves
-    from game.cli import load_or_report, saves_dir
-
-    story = load_or_report(args.story)
-    if story is None:
-        return 1
-    path = saves.resolve(saves_dir(args), args.save)
-    try:
-        loaded = saves.load(story, path)
-    except saves.SaveError as exc:
-        print(f"Cannot write a transcript: {exc}", file=sys.stderr)
-        return 1
-    if loaded.notice:
-        print(loaded.notice, file=sys.stderr)
-    text = render_transcript(story, loaded.state, args.format)
-    status = deliver(text, args.output, "transcript")
-    if status or args.output is None:
-        return status
-    print(f"Transcript written to {args.output}")
-    return 0

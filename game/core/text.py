@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
-from game.model import Story
+from game.core.model import Story
 
 
 def paragraphs(text: str) -> list[str]:

@@ -1,0 +1,55 @@
+"""What the commands share: loading a story with its problems on stderr, `--role`,
+the saves folder, and writing a document to stdout or a file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.core.model import Story
+
+
+def load_or_report(folder: Path | None) -> Story | None:
+    """The story, or None after printing every problem to stderr."""
+    from game.format.cache import check_story  # the loader's, with a parse cache for big stories
+    from game.persist.locations import shipped_story_dir
+
+    story, problems = check_story(folder if folder is not None else shipped_story_dir())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if story is None:
+        print(f"{len(problems)} problem(s); the story cannot be played.", file=sys.stderr)
+    return story
+
+
+def role_exists(story: Story, role: str | None) -> bool:
+    """True for no role or a role of the story; else says which roles there are."""
+    if role is None or role in story.roles:
+        return True
+    print(f"--role: no role '{role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
+    return False
+
+
+def saves_dir(args: argparse.Namespace) -> Path:
+    from game.persist.locations import default_saves_dir
+
+    return args.saves_dir if args.saves_dir is not None else default_saves_dir()
+
+
+def deliver(text: str, output: Path | None, what: str) -> int:
+    """Print a rendered document, or write it to `output` (making its folder); the exit
+    code, with a message on stderr when the file cannot be written."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"Cannot write the {what} to {output} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    return 0

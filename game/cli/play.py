@@ -1,0 +1,119 @@
+"""`mar-a-lago play`: the game in the terminal (Textual) or in line mode (`--plain`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.cli.common import load_or_report, role_exists, saves_dir
+
+if TYPE_CHECKING:
+    from game.core.engine import Start
+    from game.core.model import Story
+    from game.persist.saves import Loaded
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, int]:
+    """`METER=N` strings (for `play --set`) -> a dict; raises ValueError with a message."""
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            result[name.strip()] = int(value)
+        except ValueError:
+            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set <meter>=5") from None
+        if not sep:
+            raise ValueError(f"--set {pair!r}: write METER=N, e.g. --set <meter>=5")
+    return result
+
+
+def start_point(args: argparse.Namespace, story: Story) -> Start | None:
+    """The `--from/--set/--flag` start, or None; raises ValueError with a message."""
+    from game.core.engine import Start
+
+    if args.from_scene is None:
+        if args.set_meters or args.flags:
+            raise ValueError("--set and --flag need --from SCENE")
+        return None
+    if args.from_scene not in story.scenes:
+        raise ValueError(f"--from: no scene '{args.from_scene}' in the story")
+    meters = parse_assignments(args.set_meters)
+    for name in meters:
+        if name not in story.meters:
+            raise ValueError(f"--set: no meter '{name}'; meters: {', '.join(story.meters)}")
+    return Start(args.from_scene, meters, frozenset(args.flags))
+
+
+def autosave_slot(name: str) -> str:
+    """The autosave slot; "unique" gives each game its own (served classroom games)."""
+    if name != "unique":
+        return name
+    import datetime as dt
+    import secrets
+
+    return f"game-{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    story = load_or_report(args.story)
+    if story is None:
+        return 1
+    if not role_exists(story, args.role):
+        return 2
+    try:
+        start = start_point(args, story)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    folder = saves_dir(args)
+    loaded = None
+    if args.load is not None:
+        from game.persist import saves
+
+        try:
+            loaded = saves.load(story, saves.resolve(folder, args.load))
+        except saves.SaveError as exc:
+            print(f"Cannot load: {exc}", file=sys.stderr)
+            return 1
+        if loaded.notice:
+            print(loaded.notice, file=sys.stderr)
+    if args.plain:
+        return play_plain(args, story, folder, loaded, start)
+    from game.tui.app import run_app
+
+    return run_app(
+        story,
+        folder,
+        story_dir=args.story,
+        role=args.role,
+        loaded=loaded,
+        start=start,
+        watch=args.watch,
+        autosave_slot=autosave_slot(args.autosave_slot),
+        # a served classroom game (one slot per browser) sees only its own saves
+        private_saves=args.autosave_slot == "unique",
+    )
+
+
+def play_plain(
+    args: argparse.Namespace,
+    story: Story,
+    folder: Path,
+    loaded: Loaded | None,
+    start: Start | None,
+) -> int:
+    from game.core import engine
+    from game.plain.linegame import PlainGame
+
+    game = PlainGame(
+        story, folder, offer_transcript=True, autosave_slot=autosave_slot(args.autosave_slot)
+    )
+    state = loaded.state if loaded is not None else None
+    if state is None and start is not None:
+        role = args.role or game.pick_role()
+        if role is None:
+            return 0
+        state = engine.new_game(story, role, start)
+    return game.run(state, role=args.role)

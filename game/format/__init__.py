@@ -1,0 +1,1 @@
+"""The story format: TOML files -> a `Story`, with every problem located at file:line."""

@@ -1,0 +1,1 @@
+"""Persistence: save files and where they live."""

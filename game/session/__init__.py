@@ -1,0 +1,1 @@
+"""The session: one game in progress, driven alike by every front end."""

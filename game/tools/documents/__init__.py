@@ -1,0 +1,1 @@
+"""Documents: transcripts and class reports as Markdown or HTML, with SVG charts."""

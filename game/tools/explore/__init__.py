@@ -1,0 +1,1 @@
+"""What authors ask of a story: every state searched, and random play."""

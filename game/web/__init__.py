@@ -1,0 +1,1 @@
+"""The web server: the game in browsers, through textual-serve."""
