@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from game.core.errors import MarALagoError
 from game.core.model import Condition, Ending, Passage, Scene, Story
 
 END = "end"
 END_PREFIX = "end:"
 
 
-class GameError(Exception):
+class GameError(MarALagoError):
     """A move the rules do not allow (a locked or unknown choice, a finished game)."""
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import tomli
 
+from game.core.errors import MarALagoError
 from game.core.model import (
     Bound,
     Choice,
@@ -53,7 +54,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class StoryLoadError(Exception):
+class StoryLoadError(MarALagoError):
     """The story has problems; `problems` lists every one of them."""
 
     def __init__(self, problems: list[Problem]) -> None:

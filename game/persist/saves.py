@@ -23,6 +23,7 @@ import attrs
 import cattrs
 
 from game.core.engine import GameState, ReplayError, Start, replay
+from game.core.errors import MarALagoError
 from game.core.model import Story
 
 SAVE_FORMAT = 1
@@ -32,7 +33,7 @@ SLOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,63}\Z")
 MAX_SAVE_BYTES = 5_000_000
 
 
-class SaveError(Exception):
+class SaveError(MarALagoError):
     """A save that cannot be written or read; the message says why and what to do."""
 
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from game.core.errors import MarALagoError
+
 FORMATS = ("md", "html")
 
 
@@ -66,7 +68,7 @@ class Figure:
 Block = Heading | Paragraph | Quote | Items | Table | Figure
 
 
-class FormatError(ValueError):
+class FormatError(MarALagoError, ValueError):
     """A format this module does not write."""
 
 
