@@ -23,6 +23,7 @@ BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 #: max), or do not parse at all; `mar-a-lago check` finds those.
 SCHEMA_REJECTS = {
     "any_empty",
+    "asserts_not_table",
     "bad_bound_key",
     "bad_flag_shape",
     "bad_scene_id",
@@ -106,7 +107,11 @@ def test_schema_command_prints_the_same_json():
     assert result.stdout == schema.SCHEMA_FILE.read_text(encoding="utf-8")
 
 
-VALID = [MINI, *sorted(p for p in (FIXTURES / "explore").iterdir() if p.is_dir())]
+VALID = [
+    MINI,
+    FIXTURES / "asserts",
+    *sorted(p for p in (FIXTURES / "explore").iterdir() if p.is_dir()),
+]
 
 
 @pytest.mark.parametrize("folder", VALID, ids=lambda p: p.name)

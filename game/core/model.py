@@ -67,8 +67,14 @@ class Role:
 
 @attrs.frozen
 class Passage:
+    """Text shown while `when` holds. `asserts` is what the text takes for granted
+    whenever it shows: it never changes play; `mar-a-lago check` tests it."""
+
     when: Condition
     text: str
+    asserts: Condition | None = None
+    #: where the passage begins (kept for a passage with `asserts`; else 0)
+    line: int = 0
 
 
 @attrs.frozen
@@ -124,6 +130,8 @@ class Ending:
     passages: tuple[Passage, ...] = ()
     file: str = ""
     line: int = 0
+    #: what the ending's text takes for granted whenever it is reached (never changes play)
+    asserts: Condition | None = None
 
 
 @attrs.frozen

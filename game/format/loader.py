@@ -120,7 +120,7 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "passages": ("tables", False),
         "choices": ("tables", False),
     },
-    "passage": {"when": ("table", True), "text": ("str", True)},
+    "passage": {"when": ("table", True), "text": ("str", True), "asserts": ("table", False)},
     "choice": {
         "id": ("str", False),
         "text": ("str", True),
@@ -143,6 +143,7 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "immediate": ("bool", False),
         "questions": ("strs", False),
         "passages": ("tables", False),
+        "asserts": ("table", False),
     },
 }
 ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings")
@@ -729,11 +730,18 @@ class _Builder:
             f.problem(path, f"goto '{goto}' names no scene or ending{hint}")
 
     def _passages(self, f: _File, table: dict[str, Any], path: Key) -> tuple[Passage, ...]:
-        return tuple(
-            Passage(self._condition(f, p["when"], (*path, "passages", i, "when")), p["text"])
-            for i, p in enumerate(table.get("passages", []))
-            if (*path, "passages", i) not in self.misshapen
-        )
+        passages = []
+        for i, p in enumerate(table.get("passages", [])):
+            ppath = (*path, "passages", i)
+            if ppath in self.misshapen:
+                continue
+            when = self._condition(f, p["when"], (*ppath, "when"))
+            if "asserts" in p:
+                asserts = self._condition(f, p["asserts"], (*ppath, "asserts"))
+                passages.append(Passage(when, p["text"], asserts, f.header_line(ppath)))
+            else:
+                passages.append(Passage(when, p["text"]))
+        return tuple(passages)
 
     def _sources(self, f: _File, table: dict[str, Any], path: Key) -> tuple[str, ...]:
         return tuple(table.get("source", ()))
@@ -830,6 +838,11 @@ class _Builder:
             passages=self._passages(f, table, path),
             file=f.display,
             line=f.header_line(path),
+            asserts=(
+                self._condition(f, table["asserts"], (*path, "asserts"))
+                if "asserts" in table
+                else None
+            ),
         )
 
 

@@ -65,6 +65,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "passage": {
         "when": "The condition under which the text is shown.",
         "text": "The extra text.",
+        "asserts": (
+            "What the text takes for granted whenever it shows (a condition); "
+            "it never changes play: `mar-a-lago check` reports states where it fails."
+        ),
     },
     "choice": {
         "id": 'Unique in the scene; default "1", "2", ... by position.',
@@ -91,6 +95,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "immediate": "Reached at once, after any choice, as soon as `when` holds.",
         "questions": "Questions for the debrief.",
         "passages": "Extra text shown while its `when` holds: why this ending.",
+        "asserts": (
+            "What the ending's text takes for granted whenever it is reached (a condition); "
+            "it never changes play: `mar-a-lago check` reports states where it fails."
+        ),
     },
 }
 ROOT_DESCRIPTIONS = {
@@ -124,6 +132,7 @@ _REFINED: dict[tuple[str, str], dict[str, Any]] = {
     ("scene", "passages"): {"type": "array", "items": _ref("passage")},
     ("scene", "choices"): {"type": "array", "items": _ref("choice")},
     ("passage", "when"): _ref("condition"),
+    ("passage", "asserts"): _ref("condition"),
     ("choice", "id"): {"type": "string", "pattern": CHOICE_ID_PATTERN},
     ("choice", "goto"): _ref("goto"),
     ("choice", "effects"): _ref("effects"),
@@ -135,6 +144,7 @@ _REFINED: dict[tuple[str, str], dict[str, Any]] = {
     ("route", "goto"): _ref("goto"),
     ("ending", "when"): _ref("condition"),
     ("ending", "passages"): {"type": "array", "items": _ref("passage")},
+    ("ending", "asserts"): _ref("condition"),
 }
 
 

@@ -20,6 +20,7 @@ from game.core.model import Condition, Story
 from game.format.locate import Locator
 from game.tools.explore import analysis
 from game.tools.explore.analysis import RandomReport, RoleReport
+from game.tools.explore.asserts import SCENE, AssertReport, check_asserts, violation_text
 
 #: the search `check` runs per role; past it, the warnings that need it are skipped
 CHECK_MAX_STATES = 300_000
@@ -282,6 +283,7 @@ def _flag_warnings(story: Story, warn: Callable[[str, int, str], None]) -> None:
     for scene in story.scenes.values():
         for p in scene.passages:
             tested(p.when, scene.file, scene.line)
+            tested(p.asserts, scene.file, p.line or scene.line)
         for choice in scene.choices:
             for flag in sorted(choice.set):
                 setters.setdefault(flag, (scene.file, choice.line))
@@ -292,8 +294,10 @@ def _flag_warnings(story: Story, warn: Callable[[str, int, str], None]) -> None:
                 tested(route.when, scene.file, choice.line)
     for ending in story.endings.values():
         tested(ending.when, ending.file, ending.line)
+        tested(ending.asserts, ending.file, ending.line)
         for p in ending.passages:
             tested(p.when, ending.file, ending.line)
+            tested(p.asserts, ending.file, p.line or ending.line)
     for flag, (file, line) in setters.items():
         if flag not in testers:
             warn(file, line, f"flag '{flag}' is set but no condition tests it")
@@ -303,6 +307,19 @@ def _flag_warnings(story: Story, warn: Callable[[str, int, str], None]) -> None:
     for flag, (file, line) in clearers.items():
         if flag not in setters and flag not in testers:
             warn(file, line, f"flag '{flag}' is cleared but no choice sets it or tests it")
+
+
+def assert_warnings(story: Story, checked: Mapping[str, AssertReport]) -> list[StoryWarning]:
+    """A warning per text shown where its `asserts` fails, per role, at the text's line."""
+    found = []
+    for role, report in checked.items():
+        for v in report.violations:
+            place = story.scenes[v.id] if v.kind == SCENE else story.endings[v.id]
+            line = place.line if v.passage is None else place.passages[v.passage].line
+            found.append(
+                StoryWarning(place.file, line or place.line, f"{violation_text(v)} (role {role})")
+            )
+    return found
 
 
 # -- the `check` command's report ------------------------------------------------------
@@ -333,9 +350,14 @@ def check(story: Story, folder: Path) -> Checked:
         )
         for role in story.roles
     }
+    asserted = {
+        role: check_asserts(story, role, max_states=CHECK_MAX_STATES) for role in story.roles
+    }
+    warnings = story_warnings(story, folder, reports) + assert_warnings(story, asserted)
     return Checked(
         stats=statistics(story, reports, played),
-        warnings=story_warnings(story, folder, reports),
-        complete=all(r.complete for r in reports.values()),
+        warnings=sorted(set(warnings)),
+        complete=all(r.complete for r in reports.values())
+        and all(r.complete for r in asserted.values()),
         max_states=CHECK_MAX_STATES,
     )

@@ -139,9 +139,12 @@ def tested_conditions(story: Story) -> Iterable[Condition]:
 
 
 class Compiled:
-    """A story turned into ints and predicates for the search. Shared by all roles."""
+    """A story turned into ints and predicates for the search. Shared by all roles.
 
-    def __init__(self, story: Story) -> None:
+    A state holds the flags that the story's tested conditions read, and those of
+    `also` (conditions that never change play, e.g. `asserts`, to be read in states)."""
+
+    def __init__(self, story: Story, also: Iterable[Condition] = ()) -> None:
         self.story = story
         self.scene_ids = list(story.scenes)
         self.scene_index = {s: i for i, s in enumerate(self.scene_ids)}
@@ -160,7 +163,7 @@ class Compiled:
             self.offsets.append(self.mbits)
             self.mbits += width
         flags: set[str] = set()
-        for cond in tested_conditions(story):
+        for cond in (*tested_conditions(story), *also):
             flags |= _condition_flags(cond)
         self.flags = sorted(flags)
         self.flag_bit = {f: 1 << i for i, f in enumerate(self.flags)}
@@ -1111,7 +1114,13 @@ def explore_json(
     }
 
 
-def explore_text(story: Story, reports: Mapping[str, RoleReport], max_states: int) -> str:
+def explore_text(
+    story: Story,
+    reports: Mapping[str, RoleReport],
+    max_states: int,
+    more: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The report as text; `more`: lines to add to a role's part (before the meter ranges)."""
     out = [f"Exploring '{story.title}' ({story.id} v{story.version}) from each role's start."]
     for role, r in reports.items():
         out.append("")
@@ -1160,6 +1169,8 @@ def explore_text(story: Story, reports: Mapping[str, RoleReport], max_states: in
             out.append(
                 f"  Reached though their `roles` leave {role} out: {', '.join(r.wrong_role_scenes)}"
             )
+        if more is not None:
+            out.extend(more.get(role, ()))
         out.append("  Meter ranges seen at each scene:")
         names = [m.id for m in story.meters.values()]
         swidth = max(map(len, r.meter_ranges), default=0)
