@@ -17,25 +17,54 @@ from game import __version__
 COMMANDS = ("play", "check", "explore", "graph", "schema", "transcript", "report", "serve")
 
 
-def _story_arg(parser: argparse.ArgumentParser, *flags: str) -> None:
-    if flags:
+def _story_arg(parser: argparse.ArgumentParser, *_flags: str, positional: bool = True) -> None:
+    """`--story DIR` and, where the command has room for it, a positional STORY_DIR: every
+    command takes the story folder either way (`_merge_story` joins the two)."""
+    parser.add_argument(
+        "--story",
+        dest="story",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="story folder (default: the story that ships with the game)",
+    )
+    if positional:
         parser.add_argument(
-            *flags,
-            dest="story",
-            metavar="DIR",
-            type=Path,
-            default=None,
-            help="story folder (default: the shipped story)",
-        )
-    else:
-        parser.add_argument(
-            "story",
+            "story_dir",
             metavar="STORY_DIR",
             nargs="?",
             type=Path,
             default=None,
-            help="story folder (default: the shipped story)",
+            help="story folder, as --story DIR",
         )
+
+
+def _is_story_folder(path: Path) -> bool:
+    """A folder of .toml files and no saves: a story, not a folder of saves (`report`)."""
+    try:
+        return (
+            path.is_dir()
+            and next(path.rglob("*.toml"), None) is not None
+            and next(path.glob("*.json"), None) is None
+        )
+    except OSError:
+        return False
+
+
+def _merge_story(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """One `args.story` from `--story DIR` or the positional folder (or, for `report`, a
+    story folder among its paths)."""
+    given = getattr(args, "story_dir", None)
+    if args.command == "report" and given is None:
+        folders = [p for p in args.saves if _is_story_folder(p)]
+        if folders and len(folders) < len(args.saves):
+            given = folders[0]
+            args.saves = [p for p in args.saves if p != given]
+    if given is None:
+        return
+    if getattr(args, "story", None) is not None and args.story != given:
+        parser.error(f"two story folders ({args.story} and {given}): give one, as DIR or --story")
+    args.story = given
 
 
 def _saves_arg(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +101,11 @@ def _slot(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mar-a-lago",
-        description="Cooperate or Else! Advise Trump or Xi at the 2017 Mar-a-Lago summit.",
+        description=(
+            "Play, check and write branching role-play stories kept in TOML files. "
+            "Every command takes a story folder (STORY_DIR or --story DIR); without one, "
+            "it uses the story that ships with the game."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -143,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(graph)
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
 
-    sub.add_parser("schema", help="print the JSON Schema of a story file")
+    schema = sub.add_parser("schema", help="print the JSON Schema of a story file")
+    _story_arg(schema)
 
     transcript = sub.add_parser("transcript", help="write a playthrough as a document")
     transcript.add_argument("save", metavar="SAVE", help="a slot name or a save file's path")
@@ -156,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "saves", metavar="SAVES", nargs="+", type=Path, help="save files or folders of saves"
     )
-    _story_arg(report, "--story")
+    _story_arg(report, "--story", positional=False)
     report.add_argument("--format", choices=("md", "html"), default="md")
     report.add_argument("-o", "--output", metavar="FILE", type=Path, default=None)
 
@@ -194,7 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "play")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _merge_story(parser, args)
     try:
         return _run(args.command, args)
     except KeyboardInterrupt:
