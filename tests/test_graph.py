@@ -296,3 +296,37 @@ def test_graph_of_a_broken_story_exits_1():
         timeout=60,
     )
     assert result.returncode == 1 and "no role" in result.stderr
+
+
+def _graph(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", "graph", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_graph_of_one_role_shows_only_what_it_can_come_to():
+    result = _graph("--story", str(MINI), "--role", "bob")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "s_yard[" in out and "s_garden[" in out
+    assert "s_hall" not in out  # only alice starts there, and no goto leads back
+    assert "r_bob" in out and "r_alice" not in out
+    assert "push · heat +3" in out  # labels are on by default
+
+
+def test_graph_without_labels_leaves_edges_bare_in_both_formats():
+    mermaid_out = _graph(str(MINI), "--no-labels").stdout
+    assert "s_hall --> s_yard" in mermaid_out
+    assert '|"' not in mermaid_out
+    dot_out = _graph(str(MINI), "--no-labels", "--format", "dot").stdout
+    assert '"s_hall" -> "s_yard";' in dot_out
+    assert "trust +2" not in dot_out
+
+
+def test_graph_of_an_unknown_role_names_the_roles():
+    result = _graph(str(MINI), "--role", "carol")
+    assert result.returncode == 2
+    assert "no role 'carol'; roles: alice, bob" in result.stderr

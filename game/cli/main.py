@@ -175,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     graph = sub.add_parser("graph", help="print the story map as Mermaid or Graphviz DOT")
     _story_arg(graph)
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("--role", help="only the scenes this role can reach by its gotos")
+    graph.add_argument(
+        "--no-labels", action="store_true", help="edges without labels (a smaller picture)"
+    )
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a story file")
     _story_arg(schema)

@@ -5,6 +5,10 @@ clears (-) and what it requires (`if ...`); a route is a dashed edge labelled
 `route if ...`. Scenes are coloured by their role (grey when shared), endings are
 stadiums (DOT: double octagons), an immediate ending is red, and `goto = "end"`
 leads to a "by rank" node that fans out to the endings in rank order.
+
+`role` keeps only what that role can come to by following gotos and routes from its
+start (conditions aside: the map, not the search), and `labels=False` leaves the
+edges bare, for a smaller picture of a large story.
 """
 
 from __future__ import annotations
@@ -67,18 +71,50 @@ def _target(goto: str) -> str:
     return "s_" + goto
 
 
-def _edges(story: Story) -> Iterator[tuple[str, str, str, bool]]:
-    """(from, to, label, is a route) for every choice and route."""
+def reachable(story: Story, role: str) -> set[str]:
+    """The scenes a role can come to by its gotos and routes (conditions ignored)."""
+    seen = {story.roles[role].start}
+    todo = list(seen)
+    while todo:
+        for choice in story.scenes[todo.pop()].choices:
+            for goto in (choice.goto, *(r.goto for r in choice.routes)):
+                if goto in story.scenes and goto not in seen:
+                    seen.add(goto)
+                    todo.append(goto)
+    return seen
+
+
+class _View:
+    """What a picture shows: all of the story, or the part one role can come to."""
+
+    def __init__(self, story: Story, role: str | None, labels: bool) -> None:
+        self.labels = labels
+        self.roles = list(story.roles) if role is None else [role]
+        scope = None if role is None else reachable(story, role)
+        self.scenes = [sid for sid in story.scenes if scope is None or sid in scope]
+        self.edges = list(_edges(story, scope))
+        targets = {target for _, target, _, _ in self.edges}
+        self.rank = BY_RANK in targets
+        self.endings = [
+            eid
+            for eid, ending in story.endings.items()
+            if scope is None or self.rank or ending.immediate or "e_" + eid in targets
+        ]
+
+    def label(self, text: str) -> str:
+        return text if self.labels else ""
+
+
+def _edges(story: Story, only: set[str] | None = None) -> Iterator[tuple[str, str, str, bool]]:
+    """(from, to, label, is a route) for every choice and route (of the `only` scenes)."""
     for sid, scene in story.scenes.items():
+        if only is not None and sid not in only:
+            continue
         for choice in scene.choices:
             yield "s_" + sid, _target(choice.goto), choice_label(choice), False
             for route in choice.routes:
                 label = f"{choice.id}: route if {condition_text(route.when)}"
                 yield "s_" + sid, _target(route.goto), label, True
-
-
-def _uses_rank(story: Story) -> bool:
-    return any(t == BY_RANK for _, t, _, _ in _edges(story))
 
 
 def _ending_label(story: Story, ending_id: str) -> str:
@@ -113,36 +149,45 @@ def mermaid_text(text: str) -> str:
     return "".join(_MERMAID_ESCAPES.get(ch, ch) for ch in text)
 
 
-def mermaid(story: Story) -> str:
+def mermaid(story: Story, role: str | None = None, labels: bool = True) -> str:
+    """The map as a Mermaid flowchart: all of it, or one `role`'s part; `labels=False`
+    leaves the edges bare."""
+    view = _View(story, role, labels)
     colours = _role_colours(story)
     out = ["flowchart TD", f"    %% {mermaid_text(story.title)} ({story.id} v{story.version})"]
-    for role_id, role in story.roles.items():
-        out.append(f'    r_{role_id}(("{mermaid_text(role.label)}")):::role_{role_id}')
-        out.append(f"    r_{role_id} ==> s_{role.start}")
-    for sid, scene in story.scenes.items():
+    for role_id in view.roles:
+        role_ = story.roles[role_id]
+        out.append(f'    r_{role_id}(("{mermaid_text(role_.label)}")):::role_{role_id}')
+        out.append(f"    r_{role_id} ==> s_{role_.start}")
+    for sid in view.scenes:
+        scene = story.scenes[sid]
         owner = _scene_role(story, sid)
         cls = f"role_{owner}" if owner else "shared"
         out.append(f'    s_{sid}["{mermaid_text(f"{scene.title} ({sid})")}"]:::{cls}')
-    for eid, ending in story.endings.items():
-        cls = "immediate" if ending.immediate else "ending"
+    for eid in view.endings:
+        cls = "immediate" if story.endings[eid].immediate else "ending"
         out.append(f'    e_{eid}(["{mermaid_text(_ending_label(story, eid))}"]):::{cls}')
-    if _uses_rank(story):
+    if view.rank:
         out.append(f'    {BY_RANK}{{{{"end by rank"}}}}:::shared')
         for eid in story.ending_order:
             when = story.endings[eid].when
             label = f"rank {story.endings[eid].rank}" + (
                 f" if {condition_text(when)}" if when is not None else ""
             )
-            out.append(f'    {BY_RANK} -.->|"{mermaid_text(label)}"| e_{eid}')
-    for source, target, label, route in _edges(story):
+            out.append(f"    {BY_RANK} -.->{_mermaid_label(view.label(label))} e_{eid}")
+    for source, target, label, route in view.edges:
         arrow = "-.->" if route else "-->"
-        out.append(f'    {source} {arrow}|"{mermaid_text(label)}"| {target}')
+        out.append(f"    {source} {arrow}{_mermaid_label(view.label(label))} {target}")
     for role_id, colour in colours.items():
         out.append(f"    classDef role_{role_id} fill:{colour},stroke:#333")
     out.append(f"    classDef shared fill:{SHARED},stroke:#333")
     out.append(f"    classDef ending fill:{ENDING},stroke:#92400e,stroke-width:2px")
     out.append(f"    classDef immediate fill:{IMMEDIATE},stroke:#991b1b,stroke-width:2px")
     return "\n".join(out) + "\n"
+
+
+def _mermaid_label(label: str) -> str:
+    return f'|"{mermaid_text(label)}"|' if label else ""
 
 
 # -- Graphviz DOT ------------------------------------------------------------------------
@@ -158,7 +203,14 @@ def _attrs(**values: str) -> str:
     return "[" + ", ".join(f"{k}={dot_text(v)}" for k, v in values.items()) + "]"
 
 
-def dot(story: Story) -> str:
+def _dot_label(label: str) -> dict[str, str]:
+    return {"label": label} if label else {}
+
+
+def dot(story: Story, role: str | None = None, labels: bool = True) -> str:
+    """The map as Graphviz DOT: all of it, or one `role`'s part; `labels=False` leaves
+    the edges bare."""
+    view = _View(story, role, labels)
     colours = _role_colours(story)
     out = [
         f"digraph {dot_text(story.id)} {{",
@@ -168,27 +220,29 @@ def dot(story: Story) -> str:
         '    node [shape="box", style="rounded,filled", fontname="Helvetica"];',
         '    edge [fontname="Helvetica", fontsize="10"];',
     ]
-    for role_id, role in story.roles.items():
+    for role_id in view.roles:
+        role_ = story.roles[role_id]
         out.append(
             f"    {dot_text('r_' + role_id)} "
-            + _attrs(label=role.label, shape="ellipse", fillcolor=colours[role_id])
+            + _attrs(label=role_.label, shape="ellipse", fillcolor=colours[role_id])
             + ";"
         )
-        out.append(f"    {dot_text('r_' + role_id)} -> {dot_text('s_' + role.start)};")
-    for sid, scene in story.scenes.items():
+        out.append(f"    {dot_text('r_' + role_id)} -> {dot_text('s_' + role_.start)};")
+    for sid in view.scenes:
+        scene = story.scenes[sid]
         owner = _scene_role(story, sid)
         colour = colours[owner] if owner else SHARED
         label = f"{scene.title}\n({sid})"
         out.append(f"    {dot_text('s_' + sid)} " + _attrs(label=label, fillcolor=colour) + ";")
-    for eid, ending in story.endings.items():
-        colour = IMMEDIATE if ending.immediate else ENDING
+    for eid in view.endings:
+        colour = IMMEDIATE if story.endings[eid].immediate else ENDING
         label = _ending_label(story, eid)
         out.append(
             f"    {dot_text('e_' + eid)} "
             + _attrs(label=label, shape="doubleoctagon", fillcolor=colour)
             + ";"
         )
-    if _uses_rank(story):
+    if view.rank:
         out.append(
             f"    {dot_text(BY_RANK)} "
             + _attrs(label="end by rank", shape="diamond", fillcolor=SHARED)
@@ -201,13 +255,16 @@ def dot(story: Story) -> str:
             )
             out.append(
                 f"    {dot_text(BY_RANK)} -> {dot_text('e_' + eid)} "
-                + _attrs(label=label, style="dotted")
+                + _attrs(**_dot_label(view.label(label)), style="dotted")
                 + ";"
             )
-    for source, target, label, route in _edges(story):
+    for source, target, label, route in view.edges:
         extra = {"style": "dashed"} if route else {}
+        attributes = {**_dot_label(view.label(label)), **extra}
         out.append(
-            f"    {dot_text(source)} -> {dot_text(target)} " + _attrs(label=label, **extra) + ";"
+            f"    {dot_text(source)} -> {dot_text(target)}"
+            + (" " + _attrs(**attributes) if attributes else "")
+            + ";"
         )
     out.append("}")
     return "\n".join(out) + "\n"
