@@ -36,6 +36,10 @@ class GameState:
     ending: str | None = None
     #: where this game began, when not at the role's start (`play --from`)
     origin: Start | None = None
+    #: news the teacher sent that reached this game, as (choices made before it, inject id)
+    news: tuple[tuple[int, str], ...] = ()
+    #: the class clock ended this game after this many choices (None: it did not)
+    closed: int | None = None
 
     @property
     def over(self) -> bool:
@@ -204,6 +208,41 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     return _enter(story, attrs.evolve(moved, scene=goto))
 
 
+def inject(story: Story, state: GameState, inject_id: str) -> GameState:
+    """News arrives between two choices: its effects (clamped) and flags apply once, it is
+    recorded, and then, as after a choice, an immediate ending may end the game (and a
+    scene left with no open choice ends it by rank)."""
+    if state.over:
+        raise GameError("the game is over; no news reaches it")
+    news = story.injects.get(inject_id)
+    if news is None:
+        raise GameError(f"no inject '{inject_id}' in the story")
+    if not news.reaches(state.role):
+        raise GameError(f"inject '{inject_id}' does not reach the role '{state.role}'")
+    meters = dict(state.meters)
+    for meter_id, delta in news.effects.items():
+        meters[meter_id] = story.meters[meter_id].clamp(meters[meter_id] + delta)
+    moved = attrs.evolve(
+        state,
+        meters=meters,
+        flags=state.flags | news.set,
+        news=(*state.news, (len(state.history), inject_id)),
+    )
+    ending = immediate_ending(story, moved)
+    if ending is not None:
+        return attrs.evolve(moved, scene=None, ending=ending)
+    return _enter(story, moved)
+
+
+def close(story: Story, state: GameState) -> GameState:
+    """Time is up: the game ends where it stands, by rank (as `goto = "end"` would)."""
+    if state.over:
+        return state
+    return attrs.evolve(
+        state, scene=None, ending=resolve_end(story, state), closed=len(state.history)
+    )
+
+
 def _enter(story: Story, state: GameState) -> GameState:
     """Arrive at `state.scene`. A scene with nothing open would strand the player, so
     the game ends there by rank; `mar-a-lago explore` reports such dead ends."""
@@ -213,14 +252,38 @@ def _enter(story: Story, state: GameState) -> GameState:
     return attrs.evolve(state, scene=None, ending=resolve_end(story, state))
 
 
-def replay(
-    story: Story, role: str, history: Sequence[Sequence[str]], start: Start | None = None
+def _news_at(
+    story: Story, state: GameState, news: Sequence[tuple[int, str]], step: int
 ) -> GameState:
-    """Rebuild a state from its choices; a choice that no longer fits says which and why."""
+    """`state` with the news that came after `step` choices applied, in their order."""
+    for at, inject_id in news:
+        if at != step:
+            continue
+        try:
+            state = inject(story, state, inject_id)
+        except GameError as exc:
+            raise ReplayError(f"news after choice {step}: {exc}") from None
+    return state
+
+
+def replay(
+    story: Story,
+    role: str,
+    history: Sequence[Sequence[str]],
+    start: Start | None = None,
+    news: Sequence[tuple[int, str]] = (),
+    closed: int | None = None,
+) -> GameState:
+    """Rebuild a state from its choices (and the news that came between them, and the
+    clock's close); a choice that no longer fits says which and why."""
+    news = tuple((int(at), str(inject_id)) for at, inject_id in news)
+    if any(not 0 <= at <= len(history) for at, _ in news):
+        raise ReplayError("news recorded after a choice that was not made")
     try:
         state = new_game(story, role, start)
     except GameError as exc:
         raise ReplayError(str(exc)) from None
+    state = _news_at(story, state, news, 0)
     for step, (scene_id, choice_id) in enumerate(history, start=1):
         if state.over:
             raise ReplayError(f"step {step}: the game had already ended before scene '{scene_id}'")
@@ -238,21 +301,67 @@ def replay(
             state = choose(story, attrs.evolve(state, history=()), choice_id)
         except GameError as exc:
             raise ReplayError(f"step {step}: {exc}") from None
-    return attrs.evolve(state, history=tuple((s, c) for s, c in history))
+        state = _news_at(story, state, news, step)
+    if closed is not None:
+        if closed != len(history):
+            raise ReplayError(f"the clock closed the game after choice {closed}, not the last")
+        state = close(story, state)
+    return attrs.evolve(state, history=tuple((s, c) for s, c in history), news=news)
 
 
 def timeline(story: Story, state: GameState) -> list[GameState]:
-    """Every state of a game, from its start through each of its choices (debriefs)."""
-    current = new_game(story, state.role, state.origin)
-    states = [current]
-    for _scene_id, choice_id in state.history:
-        current = choose(story, current, choice_id)
-        states.append(current)
+    """Every state of a game, from its start through each of its choices (debriefs).
+    News that came after a choice, and the clock's close, are part of the state after
+    it (`events` has them apart)."""
+    states: list[GameState] = []
+    for event in events(story, state):
+        if event.kind in ("news", "closed"):
+            states[-1] = event.after
+        else:
+            states.append(event.after)
     return states
 
 
+@attrs.frozen
+class Event:
+    """One thing that happened in a game: its start, a choice, news, or the clock."""
+
+    kind: str  # "start", "choice", "news" or "closed"
+    before: GameState
+    after: GameState
+    #: the choice's (scene id, choice id), or the inject id of news
+    scene: str = ""
+    choice: str = ""
+    inject: str = ""
+
+
+def events(story: Story, state: GameState) -> list[Event]:
+    """A game replayed event by event: its start, then each choice, each piece of news
+    where it came, and the clock's close. `after` of the last is the game's state."""
+    current = new_game(story, state.role, state.origin)
+    result = [Event("start", current, current)]
+    for step in range(len(state.history) + 1):
+        for at, inject_id in state.news:
+            if at == step:
+                after = inject(story, current, inject_id)
+                result.append(Event("news", current, after, inject=inject_id))
+                current = after
+        if step == len(state.history):
+            break
+        scene_id, choice_id = state.history[step]
+        after = choose(story, current, choice_id)
+        result.append(Event("choice", current, after, scene=scene_id, choice=choice_id))
+        current = after
+    if state.closed is not None:
+        result.append(Event("closed", current, close(story, current)))
+    return result
+
+
 def undo(story: Story, state: GameState) -> GameState:
-    """The state before the last choice: replay one fewer."""
+    """The state before the last choice: replay one fewer. News that came after the
+    undone choice stays (the world moved on): it now comes before the next one."""
     if not state.history:
         return state
-    return replay(story, state.role, state.history[:-1], state.origin)
+    kept = len(state.history) - 1
+    news = tuple((min(at, kept), inject_id) for at, inject_id in state.news)
+    return replay(story, state.role, state.history[:kept], state.origin, news)

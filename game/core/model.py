@@ -135,6 +135,26 @@ class Ending:
 
 
 @attrs.frozen
+class Inject:
+    """News the teacher sends into running games (`[injects.<id>]`): shown as a news
+    flash at the game's next scene; its `effects` and `set` apply once."""
+
+    id: str
+    title: str
+    text: str
+    effects: Mapping[str, int] = attrs.field(factory=dict)
+    set: frozenset[str] = frozenset()
+    source: tuple[str, ...] = ()
+    #: the roles whose games it reaches (empty: every role)
+    roles: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def reaches(self, role: str) -> bool:
+        return not self.roles or role in self.roles
+
+
+@attrs.frozen
 class Story:
     id: str
     title: str
@@ -150,6 +170,8 @@ class Story:
     digest: str = ""
     #: endings in the order `goto = "end"` tries them: by rank, then as written
     ending_order: tuple[str, ...] = ()
+    #: news the teacher may send into running games (`[injects.<id>]`)
+    injects: Mapping[str, Inject] = attrs.field(factory=dict)
 
     @property
     def choice_count(self) -> int:
