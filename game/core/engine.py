@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from game.core.errors import MarALagoError
-from game.core.model import Condition, Ending, Passage, Scene, Story
+from game.core.model import CHOSEN_SEP, Condition, Ending, Passage, Scene, Story
 
 END = "end"
 END_PREFIX = "end:"
@@ -97,7 +97,7 @@ def current_ending(story: Story, state: GameState) -> Ending | None:
 
 
 def holds(condition: Condition | None, state: GameState) -> bool:
-    return condition is None or condition.holds(state.meters, state.flags)
+    return condition is None or condition.holds(state.meters, state.flags, state.role)
 
 
 def passages(passages: Iterable[Passage], state: GameState) -> list[str]:
@@ -124,7 +124,11 @@ def describe(story: Story, condition: Condition) -> str:
             parts.append(f"{label} at least {bound.min}")
         elif bound.max is not None:
             parts.append(f"{label} at most {bound.max}")
-    parts += [f"'{flag}' has happened" for flag in sorted(condition.flags)]
+    for flag in sorted(condition.flags):
+        scene, sep, choice = flag.partition(CHOSEN_SEP)
+        parts.append(
+            f"choice '{choice}' of scene '{scene}' made" if sep else f"'{flag}' has happened"
+        )
     parts += [f"'{flag}' has not happened" for flag in sorted(condition.not_flags)]
     if condition.any:
         parts.append("one of: " + "; or ".join(describe(story, c) for c in condition.any))

@@ -24,20 +24,40 @@ class Bound:
 
 @attrs.frozen
 class Condition:
-    """All of: meter bounds, flags set, flags not set, and at least one of `any`."""
+    """All of: meter bounds, flags set, flags not set, at least one of `any`, and the
+    reader's role among `roles` (when given).
+
+    A story's `chosen = ["scene/choice"]` is kept among `flags` as a *choice flag*
+    named `scene/choice` (see `chosen_flag`): the loader has that choice set it.
+    """
 
     meters: Mapping[str, Bound] = attrs.field(factory=dict)
     flags: frozenset[str] = frozenset()
     not_flags: frozenset[str] = frozenset()
     any: tuple[Condition, ...] = ()
+    #: the story's `role` key: the side reading the text is one of these (empty: any)
+    roles: frozenset[str] = frozenset()
 
-    def holds(self, meters: Mapping[str, int], flags: frozenset[str]) -> bool:
+    def holds(
+        self, meters: Mapping[str, int], flags: frozenset[str], role: str | None = None
+    ) -> bool:
+        if self.roles and role not in self.roles:
+            return False
         for meter, bound in self.meters.items():
             if not bound.holds(meters[meter]):
                 return False
         if not self.flags <= flags or self.not_flags & flags:
             return False
-        return not self.any or any(c.holds(meters, flags) for c in self.any)
+        return not self.any or any(c.holds(meters, flags, role) for c in self.any)
+
+
+#: a choice flag joins its scene and choice ids with this (never in a flag's own name)
+CHOSEN_SEP = "/"
+
+
+def chosen_flag(scene_id: str, choice_id: str) -> str:
+    """The flag a choice sets when some condition asks whether it was `chosen`."""
+    return f"{scene_id}{CHOSEN_SEP}{choice_id}"
 
 
 ALWAYS = Condition()
@@ -109,6 +129,8 @@ class Scene:
     source: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+    #: the duo round this scene belongs to ("" : not a duo scene)
+    round: str = ""
 
     def choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
@@ -155,6 +177,54 @@ class Inject:
 
 
 @attrs.frozen
+class Round:
+    """One round of a duo summit (an id of `[duo].rounds`, titled by `[rounds.<id>]`)."""
+
+    id: str
+    title: str
+    text: str = ""
+
+
+@attrs.frozen
+class Duo:
+    """Two sides playing one game in rounds: each side makes one choice per round, then
+    both choices apply, in `roles` order, to the shared meters and flags."""
+
+    roles: tuple[str, ...]
+    rounds: tuple[Round, ...]
+    #: each side's first scene (a scene of the first round)
+    start: Mapping[str, str]
+    file: str = ""
+    line: int = 0
+
+    def round_index(self, round_id: str) -> int:
+        for index, item in enumerate(self.rounds):
+            if item.id == round_id:
+                return index
+        raise KeyError(round_id)
+
+
+@attrs.frozen
+class Inject:
+    """News the teacher sends into running games (`[injects.<id>]`): shown as a news
+    flash at the game's next scene; its `effects` and `set` apply once."""
+
+    id: str
+    title: str
+    text: str
+    effects: Mapping[str, int] = attrs.field(factory=dict)
+    set: frozenset[str] = frozenset()
+    source: tuple[str, ...] = ()
+    #: the roles whose games it reaches (empty: every role)
+    roles: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def reaches(self, role: str) -> bool:
+        return not self.roles or role in self.roles
+
+
+@attrs.frozen
 class Story:
     id: str
     title: str
@@ -170,6 +240,8 @@ class Story:
     digest: str = ""
     #: endings in the order `goto = "end"` tries them: by rank, then as written
     ending_order: tuple[str, ...] = ()
+    #: the duo summit (`[duo]`): two sides playing one game in rounds; None: no duo
+    duo: Duo | None = None
     #: news the teacher may send into running games (`[injects.<id>]`)
     injects: Mapping[str, Inject] = attrs.field(factory=dict)
 
