@@ -14,7 +14,17 @@ from pathlib import Path
 
 from game import __version__
 
-COMMANDS = ("play", "check", "explore", "graph", "schema", "transcript", "report", "serve")
+COMMANDS = (
+    "play",
+    "check",
+    "explore",
+    "graph",
+    "schema",
+    "transcript",
+    "report",
+    "serve",
+    "init",
+)
 
 
 def _story_arg(parser: argparse.ArgumentParser, *_flags: str, positional: bool = True) -> None:
@@ -204,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--role", help="fix the role for every player")
     _story_arg(serve, "--story")
     _saves_arg(serve)
+
+    init = sub.add_parser("init", help="write a small working story to start from")
+    init.add_argument("folder", metavar="DIR", type=Path, help="a new or empty folder")
+    init.add_argument("--id", dest="story_id", default=None, help="the story's id (default: DIR)")
     return parser
 
 
@@ -217,6 +231,7 @@ HANDLERS = {
     "transcript": ("game.cli.transcript", "run_transcript"),
     "report": ("game.cli.report", "run_report"),
     "serve": ("game.cli.serve", "run_serve"),
+    "init": ("game.cli.init", "run_init"),
 }
 
 
