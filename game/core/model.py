@@ -157,26 +157,6 @@ class Ending:
 
 
 @attrs.frozen
-class Inject:
-    """News the teacher sends into running games (`[injects.<id>]`): shown as a news
-    flash at the game's next scene; its `effects` and `set` apply once."""
-
-    id: str
-    title: str
-    text: str
-    effects: Mapping[str, int] = attrs.field(factory=dict)
-    set: frozenset[str] = frozenset()
-    source: tuple[str, ...] = ()
-    #: the roles whose games it reaches (empty: every role)
-    roles: tuple[str, ...] = ()
-    file: str = ""
-    line: int = 0
-
-    def reaches(self, role: str) -> bool:
-        return not self.roles or role in self.roles
-
-
-@attrs.frozen
 class Round:
     """One round of a duo summit (an id of `[duo].rounds`, titled by `[rounds.<id>]`)."""
 
