@@ -62,6 +62,50 @@ class StartPoint:
 
 
 @attrs.frozen
+class Player:
+    """Who plays a game: the name (and team) given when it began."""
+
+    name: str = ""
+    team: str = ""
+
+
+@attrs.frozen
+class Undone:
+    """A choice taken back with undo: its number in the game (1-based), scene and choice."""
+
+    step: int
+    scene: str
+    choice: str
+
+
+@attrs.frozen
+class GameInfo:
+    """What a save says of its game beside the choices (saves of older versions have none):
+    the game's own id (one game may lie in several slots), its player, the short code a
+    player rejoins it by, its duo room, when it began, the slot it autosaves to, the game
+    it branched from (undo after an ending), every choice undone, and the class store's
+    number of the last news it took."""
+
+    id: str = ""
+    player: Player = Player()
+    code: str = ""
+    room: str = ""
+    started_at: str = ""
+    autosave: str = ""
+    branch_of: str = ""
+    undone: list[Undone] = attrs.Factory(list)
+    news_seq: int = 0
+
+
+@attrs.frozen
+class NewsItem:
+    """News that reached the game after `step` choices (an inject of the story)."""
+
+    step: int
+    id: str
+
+
+@attrs.frozen
 class SaveFile:
     format: int
     story: StoryStamp
@@ -71,6 +115,10 @@ class SaveFile:
     summary: Summary
     checksum: str = ""
     start: StartPoint | None = None
+    game: GameInfo | None = None
+    news: list[NewsItem] = attrs.Factory(list)
+    #: the class clock ended the game after this many choices
+    closed: int | None = None
 
 
 @attrs.frozen
@@ -118,7 +166,7 @@ def resolve(saves_dir: Path, slot_or_path: str) -> Path:
     return Path(slot_or_path)
 
 
-def make_save(story: Story, state: GameState) -> SaveFile:
+def make_save(story: Story, state: GameState, game: GameInfo | None = None) -> SaveFile:
     start = None
     if state.origin is not None:
         start = StartPoint(
@@ -132,15 +180,23 @@ def make_save(story: Story, state: GameState) -> SaveFile:
         saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         summary=Summary(state.scene, state.ending, dict(state.meters), len(state.history)),
         start=start,
+        game=game,
+        news=[NewsItem(step, inject_id) for step, inject_id in state.news],
+        closed=state.closed,
     )
     payload = _converter.unstructure(save)
     return attrs.evolve(save, checksum=hashlib.sha256(_canonical(payload)).hexdigest())
 
 
-def write(saves_dir: Path, slot: str, story: Story, state: GameState) -> Path:
-    """Save `state` to `slot` atomically; the previous save survives any crash."""
+def write(
+    saves_dir: Path, slot: str, story: Story, state: GameState, game: GameInfo | None = None
+) -> Path:
+    """Save `state` (and what is known of its `game`) to `slot` atomically; the previous
+    save survives any crash."""
     check_slot_name(slot)
-    data = json.dumps(_converter.unstructure(make_save(story, state)), indent=1, ensure_ascii=False)
+    data = json.dumps(
+        _converter.unstructure(make_save(story, state, game)), indent=1, ensure_ascii=False
+    )
     target = saves_dir / f"{slot}.json"
     tmp_name = None
     try:
@@ -234,7 +290,14 @@ def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
     if save.start is not None:
         start = Start(save.start.scene, dict(save.start.meters), frozenset(save.start.flags))
     try:
-        state = replay(story, save.role, save.choices, start)
+        state = replay(
+            story,
+            save.role,
+            save.choices,
+            start,
+            news=[(item.step, item.id) for item in save.news],
+            closed=save.closed,
+        )
     except ReplayError as exc:
         changed = (
             f"the story was edited since (version {save.story.version}, now {story.version})"
