@@ -24,6 +24,7 @@ COMMANDS = (
     "report",
     "serve",
     "init",
+    "teach",
 )
 
 
@@ -218,6 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="write a small working story to start from")
     init.add_argument("folder", metavar="DIR", type=Path, help="a new or empty folder")
     init.add_argument("--id", dest="story_id", default=None, help="the story's id (default: DIR)")
+
+    teach = sub.add_parser(
+        "teach", help="the teacher's live console of a class folder; send news, pause, a clock"
+    )
+    teach.add_argument(
+        "folder", metavar="DIR", type=Path, help="the class folder (where the games save)"
+    )
+    _story_arg(teach, "--story", positional=False)
+    from game.cli.teach import add_arguments
+
+    add_arguments(teach)
     return parser
 
 
@@ -232,6 +244,7 @@ HANDLERS = {
     "report": ("game.cli.report", "run_report"),
     "serve": ("game.cli.serve", "run_serve"),
     "init": ("game.cli.init", "run_init"),
+    "teach": ("game.cli.teach", "run_teach"),
 }
 
 

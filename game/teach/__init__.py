@@ -1,0 +1,1 @@
+"""The teacher's console: a live view of a class folder (Textual)."""
