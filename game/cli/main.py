@@ -25,6 +25,7 @@ COMMANDS = (
     "serve",
     "init",
     "teach",
+    "lsp",
 )
 
 
@@ -230,6 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
     from game.cli.teach import add_arguments
 
     add_arguments(teach)
+
+    lsp = sub.add_parser(
+        "lsp", help="the language server for editors (diagnostics, go to, completion, hover)"
+    )
+    lsp.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
     return parser
 
 
@@ -245,6 +251,7 @@ HANDLERS = {
     "serve": ("game.cli.serve", "run_serve"),
     "init": ("game.cli.init", "run_init"),
     "teach": ("game.cli.teach", "run_teach"),
+    "lsp": ("game.cli.lsp", "run_lsp"),
 }
 
 

@@ -1,0 +1,1 @@
+"""The language server for story files (`mar-a-lago lsp`): a front end for editors."""

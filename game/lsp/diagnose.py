@@ -1,0 +1,74 @@
+"""A story's problems for an editor, with the texts it has not saved yet.
+
+The loader reads files from disk; an editor holds newer texts. When they differ, the
+story is mirrored in a temporary folder (links to the files on disk, the editor's
+texts written out) and loaded there, and the problems' paths are mapped back. Every
+problem is placed on a line and, where the loader knows it, a column.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from game.format.loader import Problem, check_story, story_files
+
+
+@attrs.frozen
+class Diagnostic:
+    path: Path  # the file, or the story folder for a problem with the folder itself
+    line: int  # 1-based
+    column: int  # 1-based; 0 when only the line is known
+    message: str
+    severity: str = "error"  # or "warning"
+    code: str = ""
+
+
+def _changed(folder: Path, overrides: Mapping[Path, str]) -> dict[Path, str]:
+    """The editor's texts that differ from the files on disk."""
+    changed = {}
+    for path, text in overrides.items():
+        if folder not in path.parents or path.suffix != ".toml":
+            continue
+        try:
+            on_disk = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            on_disk = None
+        if on_disk != text:
+            changed[path] = text
+    return changed
+
+
+def diagnose(folder: Path, overrides: Mapping[Path, str] | None = None) -> list[Diagnostic]:
+    """Every problem of the story at `folder`, with `overrides` (unsaved texts) applied."""
+    changed = _changed(folder, overrides or {})
+    if not changed:
+        _, problems = check_story(folder)
+        return [_diagnostic(folder, str(folder), p) for p in problems]
+    with tempfile.TemporaryDirectory(prefix="mar-a-lago-lsp-") as tmp:
+        mirror = Path(tmp) / "story"
+        mirror.mkdir()
+        for path in story_files(folder):
+            if path not in changed:
+                target = mirror / path.relative_to(folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(path, target)
+        for path, text in changed.items():
+            target = mirror / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        _, problems = check_story(mirror)
+        return [_diagnostic(folder, str(mirror), p) for p in problems]
+
+
+def _diagnostic(folder: Path, shown_root: str, problem: Problem) -> Diagnostic:
+    rel = problem.path[len(shown_root) :].lstrip("/") if problem.path.startswith(shown_root) else ""
+    column = getattr(problem, "column", 0) or 0
+    code = getattr(problem, "code", "") or ""
+    return Diagnostic(
+        folder / rel if rel else folder, problem.line, column, problem.message, "error", code
+    )
