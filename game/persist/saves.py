@@ -17,7 +17,7 @@ import re
 import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import cattrs
@@ -25,6 +25,9 @@ import cattrs
 from game.core.engine import GameState, ReplayError, Start, replay
 from game.core.errors import MarALagoError
 from game.core.model import Story
+
+if TYPE_CHECKING:
+    from game.core.duo import DuoState
 
 SAVE_FORMAT = 1
 AUTOSAVE = "autosave"
@@ -106,6 +109,17 @@ class NewsItem:
 
 
 @attrs.frozen
+class DuoMark:
+    """A duo summit's save: the side that made each of `choices` (both sides' moves, in
+    the order made), the room ("" at one screen) and the side this save's player played
+    ("" : both, at one screen). The save's `role` is that side (or the first side)."""
+
+    sides: list[str]
+    room: str = ""
+    side: str = ""
+
+
+@attrs.frozen
 class SaveFile:
     format: int
     story: StoryStamp
@@ -119,6 +133,8 @@ class SaveFile:
     news: list[NewsItem] = attrs.Factory(list)
     #: the class clock ended the game after this many choices
     closed: int | None = None
+    #: set for a duo summit's save (None: a one-player game)
+    duo: DuoMark | None = None
 
 
 @attrs.frozen
@@ -138,6 +154,8 @@ class Loaded:
     save: SaveFile
     #: set when the story changed since the save but its choices still fit
     notice: str = ""
+    #: a duo save's joint state (`state` is then the view of the save's side)
+    duo: DuoState | None = None
 
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
@@ -184,6 +202,11 @@ def make_save(story: Story, state: GameState, game: GameInfo | None = None) -> S
         news=[NewsItem(step, inject_id) for step, inject_id in state.news],
         closed=state.closed,
     )
+    return seal(save)
+
+
+def seal(save: SaveFile) -> SaveFile:
+    """The save with its checksum."""
     payload = _converter.unstructure(save)
     return attrs.evolve(save, checksum=hashlib.sha256(_canonical(payload)).hexdigest())
 
@@ -193,10 +216,13 @@ def write(
 ) -> Path:
     """Save `state` (and what is known of its `game`) to `slot` atomically; the previous
     save survives any crash."""
+    return write_save(saves_dir, slot, make_save(story, state, game))
+
+
+def write_save(saves_dir: Path, slot: str, save: SaveFile) -> Path:
+    """Write a made (and sealed) save to `slot` atomically."""
     check_slot_name(slot)
-    data = json.dumps(
-        _converter.unstructure(make_save(story, state, game)), indent=1, ensure_ascii=False
-    )
+    data = json.dumps(_converter.unstructure(save), indent=1, ensure_ascii=False)
     target = saves_dir / f"{slot}.json"
     tmp_name = None
     try:
@@ -281,6 +307,10 @@ def read(path: Path) -> SaveFile:
 
 def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
     """Replay a save's choices through the engine."""
+    if save.duo is not None:
+        from game.persist.duosaves import restore_duo
+
+        return restore_duo(story, save, where)
     if save.story.id != story.id:
         raise SaveError(
             f"{where}: made for the story '{save.story.id}', not '{story.id}'; "
@@ -350,6 +380,6 @@ def slots(saves_dir: Path, only: Collection[str] | None = None) -> list[SlotInfo
 def newest(saves_dir: Path, story: Story, only: Collection[str] | None = None) -> SlotInfo | None:
     """The newest readable save of this story (for Continue), among `only` if given."""
     for info in slots(saves_dir, only):
-        if info.save is not None and info.save.story.id == story.id:
+        if info.save is not None and info.save.story.id == story.id and info.save.duo is None:
             return info
     return None

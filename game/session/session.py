@@ -165,6 +165,12 @@ class GameSession:
     def load(self, path: Path) -> saves.Loaded:
         """Resume the save at `path`; raises `SaveError` and keeps the game as it was."""
         loaded = saves.load(self.story, path)
+        if loaded.duo is not None:
+            mark = loaded.save.duo
+            where = f"room '{mark.room}'" if mark is not None and mark.room else "one screen"
+            raise saves.SaveError(
+                f"{path.stem}: a duo summit's game ({where}); resume it as a duo game"
+            )
         self.resume(loaded.state)
         return loaded
 
