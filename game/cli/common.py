@@ -13,23 +13,28 @@ if TYPE_CHECKING:
 
 
 def load_or_report(folder: Path | None) -> Story | None:
-    """The story, or None after printing every problem to stderr."""
+    """The story, or None after printing every problem to stderr. The story comes back
+    without control characters in its text (`check` says where they were)."""
+    from game.core.text import clean, shown
     from game.format.cache import check_story  # the loader's, with a parse cache for big stories
     from game.persist.locations import shipped_story_dir
 
     story, problems = check_story(folder if folder is not None else shipped_story_dir())
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(shown(str(problem)), file=sys.stderr)
     if story is None:
         print(f"{len(problems)} problem(s); the story cannot be played.", file=sys.stderr)
-    return story
+        return None
+    return clean(story)
 
 
 def role_exists(story: Story, role: str | None) -> bool:
     """True for no role or a role of the story; else says which roles there are."""
     if role is None or role in story.roles:
         return True
-    print(f"--role: no role '{role}'; roles: {', '.join(story.roles)}", file=sys.stderr)
+    from game.core.text import shown
+
+    print(shown(f"--role: no role '{role}'; roles: {', '.join(story.roles)}"), file=sys.stderr)
     return False
 
 
@@ -41,7 +46,11 @@ def saves_dir(args: argparse.Namespace) -> Path:
 
 def deliver(text: str, output: Path | None, what: str) -> int:
     """Print a rendered document, or write it to `output` (making its folder); the exit
-    code, with a message on stderr when the file cannot be written."""
+    code, with a message on stderr when the file cannot be written. Control characters
+    are left out: no document holds one, and a terminal would act on them."""
+    from game.core.text import shown
+
+    text = shown(text)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -50,6 +59,9 @@ def deliver(text: str, output: Path | None, what: str) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"Cannot write the {what} to {output} ({exc.strerror or exc})", file=sys.stderr)
+        print(
+            shown(f"Cannot write the {what} to {output} ({exc.strerror or exc})"),
+            file=sys.stderr,
+        )
         return 1
     return 0

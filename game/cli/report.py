@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from game.cli.common import deliver, load_or_report
+from game.core.text import shown
 from game.tools.documents.report import collect, n_games, render_report
 
 
@@ -16,7 +17,7 @@ def run_report(args: argparse.Namespace) -> int:
         return 1
     collection = collect(story, args.saves)
     for skipped in collection.skipped:
-        print(f"Skipped {skipped.name}: {skipped.reason}", file=sys.stderr)
+        print(shown(f"Skipped {skipped.name}: {skipped.reason}"), file=sys.stderr)
     if not collection.games:
         print(
             f"No usable saves of '{story.id}' version {story.version} among "
@@ -28,5 +29,5 @@ def run_report(args: argparse.Namespace) -> int:
     status = deliver(text, args.output, "report")
     if status or args.output is None:
         return status
-    print(f"Report of {n_games(len(collection.games))} written to {args.output}")
+    print(shown(f"Report of {n_games(len(collection.games))} written to {args.output}"))
     return 0

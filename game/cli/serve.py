@@ -7,6 +7,7 @@ import shlex
 import sys
 
 from game.cli.common import load_or_report, role_exists, saves_dir
+from game.core.text import shown
 from game.web.server import WARNING, game_command, public_url
 
 
@@ -30,15 +31,15 @@ def run_serve(args: argparse.Namespace) -> int:
     command = game_command(folder, args.role, args.story)
     url = getattr(args, "public_url", None) or public_url(args.host, args.port)
     role = f" as {story.roles[args.role].label}" if args.role else ""
-    print(f"Serving '{story.title}'{role} to web browsers.")
-    print(f"Students open: {url}")
+    print(shown(f"Serving '{story.title}'{role} to web browsers."))
+    print(shown(f"Students open: {url}"))
     if args.host in ("127.0.0.1", "localhost", "::1"):
         print(
             "  (only this computer can reach it; for a classroom, add --host 0.0.0.0 "
             "and give students this machine's address)"
         )
-    print(f"Each game saves to its own slot in: {folder}")
-    print(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}")
+    print(shown(f"Each game saves to its own slot in: {folder}"))
+    print(shown(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}"))
     print(WARNING)
     print("Press Ctrl+C to stop.", flush=True)
 

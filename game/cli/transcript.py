@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from game.cli.common import deliver, load_or_report, saves_dir
+from game.core.text import shown
 from game.persist import saves
 from game.tools.documents.transcript import render_transcript
 
@@ -19,13 +20,13 @@ def run_transcript(args: argparse.Namespace) -> int:
     try:
         loaded = saves.load(story, path)
     except saves.SaveError as exc:
-        print(f"Cannot write a transcript: {exc}", file=sys.stderr)
+        print(shown(f"Cannot write a transcript: {exc}"), file=sys.stderr)
         return 1
     if loaded.notice:
-        print(loaded.notice, file=sys.stderr)
+        print(shown(loaded.notice), file=sys.stderr)
     text = render_transcript(story, loaded.state, args.format)
     status = deliver(text, args.output, "transcript")
     if status or args.output is None:
         return status
-    print(f"Transcript written to {args.output}")
+    print(shown(f"Transcript written to {args.output}"))
     return 0

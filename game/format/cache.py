@@ -145,6 +145,9 @@ def _decode(data: Any) -> Any:
 class LazyScenes(Mapping[str, Scene]):
     """A story's scenes, each decoded the first time it is looked up."""
 
+    #: `game.core.text.clean` cleans each scene when it is looked up, not all at once
+    decoded_on_lookup = True
+
     def __init__(self, blobs: dict[str, bytes]) -> None:
         self._blobs = blobs
         self._scenes: dict[str, Scene] = {}

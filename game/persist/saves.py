@@ -25,6 +25,7 @@ import cattrs
 from game.core.engine import GameState, ReplayError, Start, replay
 from game.core.errors import MarALagoError
 from game.core.model import Story
+from game.core.text import shown
 
 if TYPE_CHECKING:
     from game.core.duo import DuoState
@@ -37,7 +38,12 @@ MAX_SAVE_BYTES = 5_000_000
 
 
 class SaveError(MarALagoError):
-    """A save that cannot be written or read; the message says why and what to do."""
+    """A save that cannot be written or read; the message says why and what to do (never
+    with a control character, from a file name or a save's field, that a terminal
+    would act on)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
 
 
 @attrs.frozen

@@ -368,9 +368,12 @@ class GameApp(App[int]):
         if now == self.watched:
             return
         self.watched = now
+        from game.core.text import clean
+        from game.core.text import shown as printable
+
         story, problems = check_story(folder)
         if story is None:
-            shown = "\n".join(str(problem) for problem in problems[:8])
+            shown = "\n".join(printable(str(problem)) for problem in problems[:8])
             more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
             self.notify(
                 f"{shown}{more}\nStill playing the last good version.",
@@ -380,7 +383,7 @@ class GameApp(App[int]):
                 timeout=15,
             )
             return
-        self.reload(story)
+        self.reload(clean(story))  # no control characters on screen
 
     def reload(self, story: Story) -> None:
         """Play on with `story`: keep the choices that still fit, and show it all again."""
