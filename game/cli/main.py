@@ -207,7 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
         "saves", metavar="SAVES", nargs="+", type=Path, help="save files or folders of saves"
     )
     _story_arg(report, "--story", positional=False)
-    report.add_argument("--format", choices=("md", "html"), default="md")
+    report.add_argument(
+        "--format",
+        choices=("md", "html", "csv"),
+        default="md",
+        help="md, html (with charts) or csv (one row per game, for a gradebook)",
+    )
     report.add_argument("-o", "--output", metavar="FILE", type=Path, default=None)
 
     serve = sub.add_parser("serve", help="serve the game to web browsers (textual-serve)")

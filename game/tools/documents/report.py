@@ -12,124 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
-import attrs
-
-from game.core.engine import GameState
 from game.core.model import Choice, Scene, Story
-from game.persist import saves
+from game.tools.documents import classreport
 from game.tools.documents.document import Block, Heading, Items, Paragraph, Table, render
+from game.tools.documents.games import Collection, Game, Skipped, collect, save_files
 
-#: a scene is "key" when at least this many games made a choice there
-KEY_SCENE_GAMES = 2
-
-
-@attrs.frozen
-class Game:
-    name: str
-    state: GameState
-
-
-@attrs.frozen
-class Skipped:
-    name: str
-    reason: str
-
-
-@attrs.frozen
-class Collection:
-    games: tuple[Game, ...]
-    skipped: tuple[Skipped, ...]
-    #: used saves with something worth knowing (the story changed since)
-    notes: tuple[str, ...] = ()
-    files: int = 0
-
-
-def save_files(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
-    """The save files named or inside the folders named (recursively), each once."""
-    found: list[tuple[str, Path]] = []
-    problems: list[Skipped] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            found.append((str(path), path))
-
-    for path in paths:
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*.json")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not inside:
-                problems.append(Skipped(str(path), "this folder holds no save files (*.json)"))
-            for p in inside:
-                add(p)
-        elif path.is_file():
-            add(path)
-        else:
-            problems.append(Skipped(str(path), "no such file or folder"))
-    return found, problems
-
-
-def _reason(name: str, message: str) -> str:
-    prefix = f"{name}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def collect(story: Story, paths: Sequence[Path]) -> Collection:
-    """Read and replay every save; the ones that cannot be used are skipped with a reason."""
-    files, skipped = save_files(paths)
-    games: list[Game] = []
-    notes: list[str] = []
-    for name, path in files:
-        try:
-            save = saves.read(path)
-        except saves.SaveError as exc:
-            skipped.append(Skipped(name, _reason(str(path), str(exc))))
-            continue
-        stamp = save.story
-        if stamp.id != story.id:
-            skipped.append(
-                Skipped(
-                    name,
-                    f"a save of another story ('{stamp.id}', version {stamp.version}); "
-                    f"this report is of '{story.id}'",
-                )
-            )
-            continue
-        if stamp.version != story.version:
-            skipped.append(
-                Skipped(
-                    name,
-                    f"made with version {stamp.version} of the story; this report uses "
-                    f"version {story.version} (report on it with --story DIR of that version)",
-                )
-            )
-            continue
-        if save.start is not None:
-            skipped.append(
-                Skipped(
-                    name,
-                    f"a game started mid-story at '{save.start.scene}' (play --from), "
-                    "not a whole game",
-                )
-            )
-            continue
-        try:
-            loaded = saves.restore(story, save, name)
-        except saves.SaveError as exc:
-            skipped.append(Skipped(name, _reason(name, str(exc))))
-            continue
-        if loaded.notice:
-            notes.append(f"{name}: {loaded.notice}")
-        games.append(Game(name, loaded.state))
-    return Collection(tuple(games), tuple(skipped), tuple(notes), files=len(files))
+__all__ = ["Collection", "Game", "Skipped", "collect", "render_report", "save_files"]
 
 
 # -- figures ----------------------------------------------------------------------------
@@ -240,55 +129,6 @@ def _visits(games: Sequence[Game]) -> dict[str, list[tuple[int, str]]]:
         for scene_id, choice_id in game.state.history:
             visits.setdefault(scene_id, []).append((n, choice_id))
     return visits
-
-
-def _listing(scene: Scene, ids: Sequence[str], counts: Counter[str]) -> str:
-    return "; ".join(f"{_choice_text(scene, c)} ({counts[c]})" for c in ids)
-
-
-def key_scenes_section(story: Story, games: Sequence[Game]) -> list[Block]:
-    visits = _visits(games)
-    rows = []
-    for scene_id, scene in story.scenes.items():
-        made = visits.get(scene_id, [])
-        played = {n for n, _ in made}
-        if len(played) < KEY_SCENE_GAMES:
-            continue
-        counts = Counter(c for _, c in made)
-        for choice in scene.choices:
-            counts.setdefault(choice.id, 0)
-        top, bottom = max(counts.values()), min(counts.values())
-        most = [c for c in counts if counts[c] == top]
-        least = [c for c in counts if counts[c] == bottom]
-        roles = sorted({games[n].state.role for n in played}, key=list(story.roles).index)
-        rows.append(
-            (
-                scene.title,
-                ", ".join(story.roles[r].label for r in roles),
-                str(len(played)),
-                f"all equal ({top} each)" if top == bottom else _listing(scene, most, counts),
-                "-" if top == bottom else _listing(scene, least, counts),
-            )
-        )
-    blocks: list[Block] = [Heading(2, "Key scenes: the most and least chosen", anchor="key-scenes")]
-    if not rows:
-        blocks.append(Paragraph(f"No scene was played in {KEY_SCENE_GAMES} games or more."))
-        return blocks
-    blocks.append(
-        Table(
-            ("Scene", "Played by", "Games", "Most chosen (times)", "Least chosen (times)"),
-            tuple(rows),
-            numeric=frozenset({2}),
-        )
-    )
-    blocks.append(
-        Paragraph(
-            f"Scenes where at least {KEY_SCENE_GAMES} games made a choice, in story order. "
-            "A count of 0 means nobody chose it (it may have been locked).",
-            kind="note",
-        )
-    )
-    return blocks
 
 
 def first_split(story: Story, label: str, games: Sequence[Game]) -> list[Block]:
@@ -480,10 +320,14 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
         )
     )
     blocks += roles_section(story, by_role)
+    blocks += classreport.games_section(story, games)
     blocks += endings_section(story, by_role)
+    blocks.append(classreport.endings_chart(story, by_role))
     blocks += meters_section(story, by_role)
-    blocks += key_scenes_section(story, games)
+    blocks += classreport.meters_charts(story, by_role)
+    blocks += classreport.key_scenes_section(story, games)
     blocks += divergence_section(story, by_role)
+    blocks += classreport.news_section(story, collection)
     if collection.notes:
         blocks.append(Heading(2, "Notes", anchor="notes"))
         blocks.append(Items(collection.notes))
@@ -494,4 +338,7 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
 
 
 def render_report(story: Story, collection: Collection, fmt: str = "md") -> str:
+    """The report as Markdown ("md"), one HTML page ("html") or one CSV row per game."""
+    if fmt == "csv":
+        return classreport.render_csv(story, collection)
     return render(f"{story.title}: class report", report_blocks(story, collection), fmt)
