@@ -307,7 +307,7 @@ def test_explore_json_adds_a_key():
 
 
 def test_check_warns_at_each_text_and_strict_fails():
-    result = run("check", str(ASSERTS))
+    result = run("check", "--deep", str(ASSERTS))  # asserts need the search
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert (
@@ -318,7 +318,7 @@ def test_check_warns_at_each_text_and_strict_fails():
     assert any(":75: warning: ending 'cold', passage 1: `asserts` fails" in x for x in lines)
     # a flag read by `asserts` alone is tested: no "set but no condition tests it"
     assert not any("apologized" in x and "tests it" in x for x in lines)
-    assert run("check", "--strict", str(ASSERTS)).returncode == 1
+    assert run("check", "--deep", "--strict", str(ASSERTS)).returncode == 1
 
 
 def test_check_has_no_assert_warnings_when_they_hold():

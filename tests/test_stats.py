@@ -32,7 +32,7 @@ def warnings_of(result: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def test_mini_statistics():
-    result = check(str(MINI))
+    result = check(str(MINI), "--deep")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "OK: 'Mini' (mini v1): 3 scenes, 7 choices, 3 endings, 2 roles"
@@ -110,13 +110,13 @@ def test_warnings_with_known_answers(fixture: str, expected: list[str], monkeypa
 
     monkeypatch.setattr(stats, "CHECK_MAX_STEPS", 20)  # the trap loops: keep random games short
     folder = EXPLORE / fixture
-    assert main(["check", str(folder)]) == 0  # warnings alone do not fail
+    assert main(["check", "--deep", str(folder)]) == 0  # warnings alone do not fail
     out, err = capsys.readouterr()
     assert out.startswith("OK: ")
     assert [line for line in err.splitlines() if ": warning: " in line] == [
         f"{folder}/{w}" for w in expected
     ]
-    assert main(["check", str(folder), "--strict"]) == 1
+    assert main(["check", "--deep", str(folder), "--strict"]) == 1
     err = capsys.readouterr().err
     assert err.strip().endswith(f"{len(expected)} warning(s), and --strict makes them errors.")
 
@@ -174,7 +174,7 @@ text = "Fine."
 
 def test_flag_and_meter_warnings(tmp_path: Path):
     (tmp_path / "story.toml").write_text(STORY, encoding="utf-8")
-    result = check(str(tmp_path))
+    result = check(str(tmp_path), "--deep")
     assert warnings_of(result) == [
         f"{tmp_path}/story.toml:13: warning: meter 'idle': no choice moves it (no `effects` "
         "name it)",
@@ -191,9 +191,10 @@ def test_a_clean_story_passes_strict(tmp_path: Path):
     clean = STORY.replace(', "unused"]', "]").replace('clear = ["ghost"]\n', "")
     clean = clean.replace('requires = { flags = ["never_set"] }', "effects = { idle = 1 }")
     (tmp_path / "story.toml").write_text(clean, encoding="utf-8")
-    result = check(str(tmp_path), "--strict")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    for deep in ([], ["--deep"]):
+        result = check(str(tmp_path), "--strict", *deep)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
 
 
 def test_a_broken_story_still_fails_before_any_statistics():
@@ -213,7 +214,7 @@ def test_a_search_cut_short_falls_back_to_the_map(monkeypatch, tmp_path: Path):
     out, err = io.StringIO(), io.StringIO()
     from game.cli.check import run_check
 
-    assert run_check(story, folder, out=out, err=err) == 0
+    assert run_check(story, folder, deep=True, out=out, err=err) == 0
     assert "Note: the search stopped at 20 states per role" in out.getvalue()
     assert "search cut short" in out.getvalue()
     # without the whole search, only what the map proves: no "no role reaches" endings

@@ -163,6 +163,21 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check a story for errors and print its statistics")
     _story_arg(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--deep",
+        action="store_true",
+        help="also search every state and play random games (reachability, dead ends, "
+        "reading time); slower",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: one object with every diagnostic (file, line, column, severity, code)",
+    )
+    check.add_argument(
+        "--all", action="store_true", help="list every warning, not grouped when many"
+    )
 
     explore = sub.add_parser("explore", help="search every path of a story (for authors)")
     _story_arg(explore)
