@@ -211,7 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(schema)
 
     transcript = sub.add_parser("transcript", help="write a playthrough as a document")
-    transcript.add_argument("save", metavar="SAVE", help="a slot name or a save file's path")
+    transcript.add_argument(
+        "save",
+        metavar="SAVE",
+        help="a slot name or a save file's path; or a class folder: every game's transcript "
+        "(with -o FOLDER)",
+    )
     _story_arg(transcript, "--story")
     _saves_arg(transcript)
     transcript.add_argument("--format", choices=("md", "html"), default="md")

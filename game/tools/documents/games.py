@@ -37,9 +37,21 @@ class Game:
         return info.player if info is not None else saves.Player()
 
     @property
+    def who(self) -> str:
+        """'Ana (team Red)', 'Ana', or "" for a game without a name."""
+        return who(self.player)
+
+    @property
     def info(self) -> saves.GameInfo:
         info = self.save.game if self.save is not None else None
         return info if info is not None else saves.GameInfo()
+
+
+def who(player: saves.Player) -> str:
+    """A player as a transcript names them: 'Ana (team Red)', 'Ana', or ""."""
+    if not player.name:
+        return f"team {player.team}" if player.team else ""
+    return f"{player.name} (team {player.team})" if player.team else player.name
 
 
 @attrs.frozen

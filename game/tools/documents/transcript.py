@@ -11,7 +11,6 @@ for the debrief, and a chart (HTML) or a table (Markdown) of the meters.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,7 +19,7 @@ import attrs
 
 from game.core import engine
 from game.core.engine import GameState
-from game.core.model import Choice, Scene, Story
+from game.core.model import Choice, Inject, Scene, Story
 from game.core.text import meter_line, paragraphs
 from game.tools.documents.document import (
     Block,
@@ -48,20 +47,57 @@ class Step:
     choice: Choice
     before: Mapping[str, int]
     after: Mapping[str, int]
+    #: the news the teacher sent that came after this choice
+    news: tuple[NewsFlash, ...] = ()
+
+    @property
+    def settled(self) -> Mapping[str, int]:
+        """The meters after the choice and the news after it."""
+        return self.news[-1].after if self.news else self.after
+
+
+@attrs.frozen
+class NewsFlash:
+    """News that reached the game between two choices, and what it did to the meters."""
+
+    inject: Inject
+    before: Mapping[str, int]
+    after: Mapping[str, int]
+
+
+def walk(story: Story, state: GameState) -> tuple[GameState, tuple[NewsFlash, ...], list[Step]]:
+    """The start of a game, the news before its first choice, and each of its choices
+    (with the news after it), replayed through the engine."""
+    start: GameState | None = None
+    opening: list[NewsFlash] = []
+    made: list[tuple[Step, list[NewsFlash]]] = []
+    for event in engine.events(story, state):
+        if event.kind == "start":
+            start = event.after
+        elif event.kind == "news":
+            flash = NewsFlash(story.injects[event.inject], event.before.meters, event.after.meters)
+            (made[-1][1] if made else opening).append(flash)
+        elif event.kind == "choice":
+            scene = story.scenes[event.scene]
+            choice = scene.choice(event.choice)
+            assert choice is not None  # the engine has just made it
+            shown = tuple(engine.shown_text(story, event.before))
+            step = Step(
+                len(made) + 1, scene, shown, choice, event.before.meters, event.after.meters
+            )
+            made.append((step, []))
+    assert start is not None
+    walked = [attrs.evolve(step, news=tuple(news)) for step, news in made]
+    return start, tuple(opening), walked
 
 
 def steps(story: Story, state: GameState) -> tuple[GameState, list[Step]]:
-    """The start of a game and each of its choices, replayed through the engine."""
-    states = engine.timeline(story, state)
-    result = []
-    for number, (before, after) in enumerate(itertools.pairwise(states), start=1):
-        scene_id, choice_id = after.history[-1]
-        scene = story.scenes[scene_id]
-        choice = scene.choice(choice_id)
-        assert choice is not None  # the engine has just made it
-        shown = tuple(engine.shown_text(story, before))
-        result.append(Step(number, scene, shown, choice, before.meters, after.meters))
-    return states[0], result
+    """The start of a game (after any news before its first choice) and each of its
+    choices, replayed through the engine."""
+    start, opening, walked = walk(story, state)
+    if opening:
+        start = attrs.evolve(start, meters=opening[-1].after)
+    return start, walked
 
 
 def source_key(ref: str) -> tuple[str, int, str]:
@@ -94,14 +130,14 @@ def _meter_table(story: Story, start: GameState, walked: list[Step]) -> Table:
             (
                 str(step.number),
                 step.scene.title,
-                *(_meter_cell(step.after[m.id], step.before[m.id]) for m in meters),
+                *(_meter_cell(step.settled[m.id], step.before[m.id]) for m in meters),
             )
         )
     numeric = frozenset(range(2, 2 + len(meters))) | {0}
     return Table(
         ("Step", "Scene of the choice", *(m.label for m in meters)),
         tuple(rows),
-        caption="The meters at the start and after each choice",
+        caption="The meters at the start and after each choice (and the news after it)",
         numeric=numeric,
     )
 
@@ -117,7 +153,7 @@ def _meter_key(story: Story) -> str:
 def _chart(story: Story, start: GameState, walked: list[Step]) -> str:
     meters = list(story.meters.values())
     series = [
-        Series(m.label, (start.meters[m.id], *(s.after[m.id] for s in walked))) for m in meters
+        Series(m.label, (start.meters[m.id], *(s.settled[m.id] for s in walked))) for m in meters
     ]
     low = min((m.min for m in meters), default=0)
     high = max((m.max for m in meters), default=1)
@@ -135,11 +171,29 @@ def _chart(story: Story, start: GameState, walked: list[Step]) -> str:
     )
 
 
-def transcript_blocks(story: Story, state: GameState, fmt: str) -> list[Block]:
-    start, walked = steps(story, state)
+def _news_blocks(story: Story, flashes: Iterable[NewsFlash]) -> list[Block]:
+    blocks: list[Block] = []
+    for flash in flashes:
+        blocks.append(Paragraph(flash.inject.title, label="News flash:"))
+        if flash.inject.source:
+            blocks.append(Paragraph(_sources(flash.inject.source), label="Sources:"))
+        blocks.append(_quote([flash.inject.text]))
+        blocks.append(
+            Paragraph(meter_line(story, flash.after, flash.before), label="Meters after the news:")
+        )
+    return blocks
+
+
+def transcript_blocks(story: Story, state: GameState, fmt: str, who: str = "") -> list[Block]:
+    """The blocks of a transcript; `who` names the player ("Ana (team Red)")."""
+    start, opening, walked = walk(story, state)
+    if opening:
+        start = attrs.evolve(start, meters=opening[-1].after)
     role = story.roles[state.role]
     ending = engine.current_ending(story, state)
     blocks: list[Block] = [Heading(1, f"{story.title}: transcript of a game")]
+    if who:
+        blocks.append(Paragraph(who, label="Player:"))
     blocks.append(Paragraph(role.label, label="Role:"))
     blocks.append(Paragraph(f"{story.title} ({story.id}, version {story.version})", label="Story:"))
     if story.source:
@@ -165,6 +219,7 @@ def transcript_blocks(story: Story, state: GameState, fmt: str) -> list[Block]:
         blocks.append(Figure(_chart(story, start, walked)))
     blocks.append(_meter_table(story, start, walked))
     blocks.append(Paragraph(_meter_key(story), kind="note"))
+    blocks += _news_blocks(story, opening)
 
     for step in walked:
         blocks.append(
@@ -177,6 +232,7 @@ def transcript_blocks(story: Story, state: GameState, fmt: str) -> list[Block]:
         blocks.append(
             Paragraph(meter_line(story, step.after, step.before), label="Meters after it:")
         )
+        blocks += _news_blocks(story, step.news)
 
     used = [ref for s in walked for ref in s.scene.source]
     if ending is None:
@@ -198,6 +254,13 @@ def transcript_blocks(story: Story, state: GameState, fmt: str) -> list[Block]:
         blocks.append(Paragraph(meter_line(story, state.meters), label="Meters now:"))
     else:
         blocks.append(Heading(2, f"The end: {ending.title}", anchor="ending"))
+        if state.closed is not None:
+            blocks.append(
+                Paragraph(
+                    f"Time was up: the class clock ended the game after {state.closed} choices.",
+                    kind="note",
+                )
+            )
         if ending.source:
             blocks.append(Paragraph(_sources(ending.source), label="Sources:"))
             used += ending.source
@@ -213,15 +276,19 @@ def transcript_blocks(story: Story, state: GameState, fmt: str) -> list[Block]:
     return blocks
 
 
-def render_transcript(story: Story, state: GameState, fmt: str = "md") -> str:
-    """The playthrough of `state` as Markdown ("md") or a standalone HTML page ("html")."""
+def render_transcript(story: Story, state: GameState, fmt: str = "md", who: str = "") -> str:
+    """The playthrough of `state` as Markdown ("md") or a standalone HTML page ("html");
+    `who` names the player."""
     role = story.roles[state.role].label
-    return render(f"{story.title}: transcript ({role})", transcript_blocks(story, state, fmt), fmt)
+    title = f"{story.title}: transcript ({who + ', ' if who else ''}{role})"
+    return render(title, transcript_blocks(story, state, fmt, who), fmt)
 
 
-def write_transcript(path: Path, story: Story, state: GameState, fmt: str = "md") -> Path:
+def write_transcript(
+    path: Path, story: Story, state: GameState, fmt: str = "md", who: str = ""
+) -> Path:
     """Write the transcript; raises OSError."""
-    text = render_transcript(story, state, fmt)
+    text = render_transcript(story, state, fmt, who)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
