@@ -162,6 +162,7 @@ def test_the_game_command_is_quoted_for_the_shell(tmp_path):
         "play",
         "--autosave-slot",
         "unique",
+        "--served",
         "--saves-dir",
         str(folder.resolve()),
         "--role",

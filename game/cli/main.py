@@ -110,6 +110,14 @@ def _slot(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _player(text: str) -> str:
+    """A player's name or team: printable, 1 to 40 characters."""
+    text = " ".join(text.split())
+    if not text or len(text) > 40 or not text.isprintable():
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 to 40 printable characters")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mar-a-lago",
@@ -158,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --from: start with this flag set (repeatable)",
     )
 
+    play.add_argument(
+        "--name",
+        type=_player,
+        metavar="NAME",
+        default=None,
+        help="your name, for a class: the teacher's console shows it; your saves and "
+        "transcripts are named by it",
+    )
+    play.add_argument("--team", type=_player, metavar="TEAM", default=None, help="your team")
+    # hidden: the game is served to a browser (it asks the player's name first)
+    play.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     play.add_argument("--autosave-slot", type=_slot, default="autosave", help=argparse.SUPPRESS)
 
     check = sub.add_parser("check", help="check a story for errors and print its statistics")

@@ -40,12 +40,20 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     print(shown(f"Each game saves to its own slot in: {folder}"))
     print(shown(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}"))
+    from game.web.classroom import ClassServer, teach_command
+
+    server = ClassServer(
+        command,
+        host=args.host,
+        port=args.port,
+        title=story.title,
+        public_url=url,
+        teacher_command=teach_command(folder, args.story),
+    )
+    print(shown(f"Teacher's console: mar-a-lago teach {shlex.quote(str(folder))}"))
+    print(shown(f"  or in a browser (keep this address to yourself): {server.teacher_url()}"))
     print(WARNING)
     print("Press Ctrl+C to stop.", flush=True)
-
-    from textual_serve.server import Server
-
-    server = Server(command, host=args.host, port=args.port, title=story.title, public_url=url)
     try:
         server.serve()
     except OSError as exc:

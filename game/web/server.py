@@ -34,6 +34,7 @@ def game_command(saves_dir: Path, role: str | None = None, story_dir: Path | Non
         "play",
         "--autosave-slot",
         "unique",
+        "--served",
         "--saves-dir",
         str(saves_dir.resolve()),
     ]
