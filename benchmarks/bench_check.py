@@ -9,6 +9,8 @@ are synthetic (benchmarks/gen_story.py), of 100, 1,000 and 10,000 scenes.
     tomli-py    the same with tomli's pure-Python source (the .py files of the wheel)
     tomllib     the same with the standard library's tomllib
     check       game.format.loader.check_story: parse, locate every key's line, check, build
+    check-default  what `mar-a-lago check` does by default, without printing: check_story,
+                then the checks that need no search (game.tools.static) and the statistics
     cache-cold  game.format.cache.check_story with an empty cache (check_story, then write it)
     cache-warm  game.format.cache.check_story from the cache (scenes decoded when first used)
     cache-all   cache-warm, then every scene looked up once
@@ -33,7 +35,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WHATS = ("tomli", "tomli-py", "tomllib", "check", "cache-cold", "cache-warm", "cache-all")
+WHATS = (
+    "tomli",
+    "tomli-py",
+    "tomllib",
+    "check",
+    "check-default",
+    "cache-cold",
+    "cache-warm",
+    "cache-all",
+)
 
 
 def _pure_tomli(tmp: Path) -> None:
@@ -70,6 +81,18 @@ def work(what: str, folder: Path, tmp: Path) -> Callable[[], object]:
         from game.format.loader import check_story
 
         return lambda: check_story(folder)
+    if what == "check-default":
+        from game.format.controls import control_problems
+        from game.format.loader import check_story
+        from game.tools.static import definitions, quick_stats, static_warnings
+
+        def default() -> object:
+            story, _ = check_story(folder)
+            assert story is not None
+            warnings = static_warnings(story, lambda: definitions(folder))
+            return warnings, quick_stats(story), control_problems(folder)
+
+        return default
     os.environ["MAR_A_LAGO_CACHE_DIR"] = str(tmp / "cache")
     from game.format import cache
 

@@ -112,7 +112,9 @@ def json_report(
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from game.format.cache import check_story  # the loader's, with a parse cache
+    # the loader itself, not the parse cache: an author checks a story just edited (a
+    # miss every time), and writing the cache would cost more than the check
+    from game.format.loader import check_story
 
     folder = args.story if args.story is not None else shipped_story_dir()
     story, problems = check_story(folder)
