@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--watch", action="store_true", help="reload the story when its files change (for authors)"
     )
     play.add_argument(
+        "--debug",
+        action="store_true",
+        help="line mode: show exact meter values, flags, the scene id and its file:line",
+    )
+    play.add_argument(
         "--from",
         dest="from_scene",
         metavar="SCENE",

@@ -108,7 +108,11 @@ def play_plain(
     from game.plain.linegame import PlainGame
 
     game = PlainGame(
-        story, folder, offer_transcript=True, autosave_slot=autosave_slot(args.autosave_slot)
+        story,
+        folder,
+        offer_transcript=True,
+        autosave_slot=autosave_slot(args.autosave_slot),
+        debug=getattr(args, "debug", False),
     )
     state = loaded.state if loaded is not None else None
     if state is None and start is not None:

@@ -19,6 +19,7 @@ from game.core.model import Story
 from game.core.text import meter_line, wrap
 from game.persist import saves
 from game.session.session import GameSession, Moved
+from game.tools.debug import debug_lines
 from game.tools.documents.transcript import write_transcript
 
 HELP = (
@@ -36,6 +37,7 @@ class PlainGame:
         stdout: TextIO | None = None,
         stderr: TextIO | None = None,
         offer_transcript: bool = False,
+        debug: bool = False,
         autosave_slot: str = saves.AUTOSAVE,
     ) -> None:
         self.session = GameSession(
@@ -54,6 +56,8 @@ class PlainGame:
         self.width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 80) - 2)
         #: after the ending, offer to write the transcript
         self.transcript_offer = offer_transcript
+        #: `play --debug`: exact meters, flags, the scene's id and file:line under each scene
+        self.debug = debug
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -103,6 +107,7 @@ class PlainGame:
         self.say(
             "Meters: " + meter_line(self.story, state.meters, before.meters if before else None)
         )
+        self.show_debug(state)
         visible = [o for o in engine.options(self.story, state) if o.visible]
         self.say()
         for number, option in enumerate(visible, 1):
@@ -111,6 +116,12 @@ class PlainGame:
                 line += f"  [locked: {option.reason}]"
             self.say(line)
         return visible
+
+    def show_debug(self, state: GameState) -> None:
+        """`play --debug`: what an author needs to find the scene and its state."""
+        if self.debug:
+            for line in debug_lines(self.story, state):
+                self.say(f"[debug] {line}")
 
     def where_saved(self) -> str:
         if self.session.is_saved():
@@ -156,6 +167,7 @@ class PlainGame:
             self.say(wrap(text, self.width))
         self.say()
         self.say("Final meters: " + meter_line(self.story, state.meters))
+        self.show_debug(state)
         if ending.questions:
             self.say()
             self.say("For discussion:")

@@ -1,0 +1,43 @@
+"""`play --debug` (line mode): exact meter values, flags, the scene id and its file:line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from support import MINI
+
+
+def test_debug_lines_follow_the_game(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "play", str(MINI), "--plain", "--debug", "--role", "alice"]
+        + ["--saves-dir", str(tmp_path)],
+        input="1\n2\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"[debug] scene 'hall' at {MINI}/scenes.toml:1" in out
+    assert "[debug] meters: trust=3 (0..10), heat=2 (0..5)" in out
+    assert "[debug] flags: none set" in out
+    # after "Be warm": trust +2 and the flag it sets
+    assert f"[debug] scene 'yard' at {MINI}/scenes.toml:31" in out
+    assert "[debug] meters: trust=5 (0..10), heat=2 (0..5)" in out
+    assert "[debug] flags: warmed" in out
+    # the ending too ("Wait." ends by rank: trust 5 is the good ending)
+    assert f"[debug] ending 'good' at {MINI}/endings.toml:1" in out
+
+
+def test_without_debug_there_is_none(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "play", str(MINI), "--plain", "--role", "alice"]
+        + ["--saves-dir", str(tmp_path)],
+        input="1\n2\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "[debug]" not in result.stdout
