@@ -28,6 +28,7 @@ import pytest
 
 from game.core import engine
 from game.core.engine import GameState
+from game.core.frozenmap import FrozenMap
 from game.core.model import Story
 from game.format.loader import check_story, load_story
 from game.persist import saves
@@ -498,7 +499,8 @@ def test_a_damaged_or_foreign_cache_entry_is_a_miss(cache_dir: Path, damage: str
         entry.chmod(0o666)
     story, problems = cache.check_story(MINI)
     assert story == load_story(MINI) and problems == []
-    assert isinstance(story.scenes, dict)  # loaded from the files, not from the entry
+    # loaded from the files (a read-only map made by the loader), not from the entry
+    assert isinstance(story.scenes, FrozenMap) and not isinstance(story.scenes, cache.LazyScenes)
     assert entry.stat().st_uid == os.getuid() and entry.stat().st_mode & 0o077 == 0  # replaced
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from game.core.errors import MarALagoError
+from game.core.frozenmap import EMPTY, frozen
 from game.core.model import CHOSEN_SEP, Condition, Ending, Passage, Scene, Story
 
 END = "end"
@@ -29,7 +30,7 @@ class ReplayError(GameError):
 class GameState:
     role: str
     scene: str | None
-    meters: Mapping[str, int]
+    meters: Mapping[str, int] = attrs.field(converter=frozen)
     flags: frozenset[str] = frozenset()
     #: the choices made so far, as (scene id, choice id)
     history: tuple[tuple[str, str], ...] = ()
@@ -51,7 +52,7 @@ class Start:
     """A custom starting point: a scene, meter values and flags."""
 
     scene: str
-    meters: Mapping[str, int] = attrs.field(factory=dict)
+    meters: Mapping[str, int] = attrs.field(default=EMPTY, converter=frozen)
     flags: frozenset[str] = frozenset()
 
 

@@ -6,9 +6,12 @@ data: the code never names one.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 
 import attrs
+
+from game.core.frozenmap import EMPTY, frozen
 
 
 @attrs.frozen
@@ -31,7 +34,7 @@ class Condition:
     named `scene/choice` (see `chosen_flag`): the loader has that choice set it.
     """
 
-    meters: Mapping[str, Bound] = attrs.field(factory=dict)
+    meters: Mapping[str, Bound] = attrs.field(default=EMPTY, converter=frozen)
     flags: frozenset[str] = frozenset()
     not_flags: frozenset[str] = frozenset()
     any: tuple[Condition, ...] = ()
@@ -63,18 +66,56 @@ def chosen_flag(scene_id: str, choice_id: str) -> str:
 ALWAYS = Condition()
 
 
+class Good(enum.StrEnum):
+    """Which end of a meter is good: the story's `good = "high"` or `"low"`."""
+
+    HIGH = "high"
+    LOW = "low"
+
+    @property
+    def sign(self) -> int:
+        """+1 when a rise is for the better, -1 when a fall is."""
+        return 1 if self is Good.HIGH else -1
+
+    @property
+    def side(self) -> str:
+        """The better side in words: "higher" or "lower"."""
+        return "higher" if self is Good.HIGH else "lower"
+
+    def better(self, change: int) -> bool | None:
+        """Whether `change` is for the better (None: no change)."""
+        return None if not change else change * self.sign > 0
+
+
+def _in_range(meter: Meter, attribute: attrs.Attribute[int], start: int) -> None:
+    """Keeps `min < max` and `min <= start <= max` true for every Meter made."""
+    if not meter.min < meter.max:
+        raise ValueError(f"meter '{meter.id}': min ({meter.min}) must be below max ({meter.max})")
+    if not meter.min <= start <= meter.max:
+        raise ValueError(f"meter '{meter.id}': start {start} lies outside {meter.min}..{meter.max}")
+
+
 @attrs.frozen
 class Meter:
     id: str
     label: str
     min: int
     max: int
-    start: int
-    good: str = "high"  # "high" or "low"
+    start: int = attrs.field(validator=_in_range)
+    good: Good = attrs.field(default=Good.HIGH, converter=Good)
     help: str = ""
 
     def clamp(self, value: int) -> int:
         return max(self.min, min(self.max, value))
+
+    def is_better(self, change: int) -> bool | None:
+        """Whether `change` moves the meter the way the story calls good (None: none)."""
+        return self.good.better(change)
+
+    def goodness(self, value: int) -> float:
+        """Where `value` sits from worst (0.0) to best (1.0), by the meter's good side."""
+        share = (value - self.min) / (self.max - self.min)
+        return share if self.good is Good.HIGH else 1.0 - share
 
 
 @attrs.frozen
@@ -108,7 +149,7 @@ class Choice:
     id: str
     text: str
     goto: str
-    effects: Mapping[str, int] = attrs.field(factory=dict)
+    effects: Mapping[str, int] = attrs.field(default=EMPTY, converter=frozen)
     set: frozenset[str] = frozenset()
     clear: frozenset[str] = frozenset()
     requires: Condition | None = None
@@ -210,10 +251,11 @@ class Story:
     title: str
     version: str
     format: int
-    meters: Mapping[str, Meter]
-    roles: Mapping[str, Role]
-    scenes: Mapping[str, Scene]
-    endings: Mapping[str, Ending]
+    meters: Mapping[str, Meter] = attrs.field(converter=frozen)
+    roles: Mapping[str, Role] = attrs.field(converter=frozen)
+    #: read-only: a FrozenMap, or the parse cache's lazily decoded scenes
+    scenes: Mapping[str, Scene] = attrs.field(converter=frozen)
+    endings: Mapping[str, Ending] = attrs.field(converter=frozen)
     subtitle: str = ""
     source: str = ""
     intro: str = ""

@@ -17,6 +17,7 @@ turns the cache off when set to "off".
 from __future__ import annotations
 
 import contextlib
+import enum
 import hashlib
 import marshal
 import os
@@ -29,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from game.core import model
+from game.core import frozenmap, model
 from game.core.model import Scene, Story
 from game.format import loader
 from game.format.loader import Problem
@@ -90,7 +91,10 @@ def _salt() -> bytes:
     if _SALT is None:
         code = hashlib.sha256(FORMAT)
         code.update(sys.version.encode())
-        modules = (loader, model, sys.modules["game.format.locate"], sys.modules["tomli"])
+        modules = (
+            *(loader, model, frozenmap),
+            *(sys.modules["game.format.locate"], sys.modules["tomli"]),
+        )
         for module in (*modules, sys.modules[__name__]):
             code.update(Path(str(module.__file__)).read_bytes())
         _SALT = code.digest()
@@ -116,7 +120,9 @@ def _key(folder: Path) -> str | None:
 
 # -- stories as marshal data ---------------------------------------------------------------
 # An attrs object is (tag, [field values]); a tuple is a list (it has no other meaning
-# here); dicts, frozensets, strings, numbers, booleans and None are themselves.
+# here); a mapping is a dict and an enum its value (the fields' converters make them
+# read-only mappings and enums again); frozensets, strings, numbers, booleans and None
+# are themselves.
 
 
 def _encode(value: Any) -> Any:
@@ -126,6 +132,8 @@ def _encode(value: Any) -> Any:
         return (tag, [_encode(getattr(value, f.name)) for f in attrs.fields(kind)])
     if kind is tuple:
         return [_encode(v) for v in value]
+    if isinstance(value, enum.Enum):  # a meter's `good`: its value; the field converts back
+        return value.value
     if isinstance(value, Mapping):
         return {k: _encode(v) for k, v in value.items()}
     return value

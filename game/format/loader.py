@@ -25,6 +25,7 @@ from game.core.model import (
     Choice,
     Condition,
     Ending,
+    Good,
     Meter,
     Passage,
     Role,
@@ -510,7 +511,7 @@ class _Builder:
                 f"{table['min']}..{table['max']}; pick a start within it",
             )
             return None
-        if table.get("good", "high") not in ("high", "low"):
+        if table.get("good", Good.HIGH) not in tuple(Good):
             f.problem((*path, "good"), f'good must be "high" or "low", not "{table["good"]}"')
             return None
         return Meter(id=meter_id, **table)

@@ -107,10 +107,7 @@ def meters_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
             for m in meters
         ]
         rows.append((story.roles[role_id].label, str(len(finished)), *cells))
-    key = "; ".join(
-        f"{m.label}: {m.min} to {m.max}, {'lower' if m.good == 'low' else 'higher'} is better"
-        for m in meters
-    )
+    key = "; ".join(f"{m.label}: {m.min} to {m.max}, {m.good.side} is better" for m in meters)
     return [
         Heading(2, "Average meters at the end", anchor="meters"),
         Table(
@@ -219,7 +216,7 @@ def meter_moves(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
         cells = []
         for m in meters:
             change = sum(g.state.meters[m.id] - m.start for g in games) / len(games)
-            sign = -1 if m.good == "low" else 1
+            sign = m.good.sign
             helped = sum(1 for c in made if sign * c.effects.get(m.id, 0) > 0)
             hurt = sum(1 for c in made if sign * c.effects.get(m.id, 0) < 0)
             cells.append(

@@ -145,7 +145,7 @@ def _meter_table(story: Story, start: GameState, walked: list[Step]) -> Table:
 def _meter_key(story: Story) -> str:
     parts = []
     for m in story.meters.values():
-        better = "lower is better" if m.good == "low" else "higher is better"
+        better = f"{m.good.side} is better"
         parts.append(f"{m.label}: {m.min} to {m.max}, {better}")
     return "; ".join(parts) + "."
 

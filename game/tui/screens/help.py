@@ -36,7 +36,7 @@ KEYS = (
 def meters_renderable(story: Story) -> Group:
     parts: list[RenderableType] = []
     for meter in story.meters.values():
-        side = "lower is better" if meter.good == "low" else "higher is better"
+        side = f"{meter.good.side} is better"
         parts.append(
             Text.assemble((meter.label, "bold"), (f"  {meter.min} to {meter.max}, {side}", "dim"))
         )

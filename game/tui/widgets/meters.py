@@ -15,9 +15,7 @@ EMPTY_STYLE = "$foreground 25%"
 
 def goodness(meter: Meter, value: int) -> float:
     """Where `value` sits from worst (0.0) to best (1.0), by the meter's `good` side."""
-    span = meter.max - meter.min
-    share = (value - meter.min) / span if span else 1.0
-    return 1.0 - share if meter.good == "low" else share
+    return meter.goodness(value)
 
 
 def tone(meter: Meter, value: int) -> str:
