@@ -134,6 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(play, "--story")
     _saves_arg(play)
     play.add_argument("--role", help="play this role (skips role selection)")
+    play.add_argument(
+        "--duo",
+        action="store_true",
+        help="a duo summit at this screen: two players, one for each side (hot-seat)",
+    )
+    play.add_argument(
+        "--room",
+        metavar="NAME",
+        help="a duo summit in room NAME of the saves folder: your side here (--role), "
+        "the other side in another terminal with the same --saves-dir",
+    )
     play.add_argument("--load", metavar="SLOT", help="resume the save in this slot")
     play.add_argument(
         "--plain",

@@ -68,6 +68,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     folder = saves_dir(args)
+    if args.duo or args.room is not None:
+        from game.cli.duo import play_duo
+
+        return play_duo(args, story, folder)
     loaded = None
     if args.load is not None:
         from game.persist import saves
@@ -79,6 +83,10 @@ def cmd_play(args: argparse.Namespace) -> int:
             return 1
         if loaded.notice:
             print(loaded.notice, file=sys.stderr)
+    if loaded is not None and loaded.duo is not None:
+        from game.cli.duo import resume_duo
+
+        return resume_duo(args, story, folder, loaded)
     if args.plain:
         return play_plain(args, story, folder, loaded, start)
     from game.tui.app import run_app

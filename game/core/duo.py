@@ -46,7 +46,9 @@ __all__ = [
     "options",
     "replay",
     "rounds_played",
+    "settle",
     "shown_text",
+    "stuck",
     "view",
     "waiting_for",
 ]
@@ -201,6 +203,15 @@ def move(story: Story, state: DuoState, role: str, choice_id: str) -> DuoState:
 
 
 def _resolve(story: Story, state: DuoState) -> DuoState:
+    settled = settle(story, state)
+    return settled if settled.over else _arrive(story, settled)
+
+
+def settle(story: Story, state: DuoState) -> DuoState:
+    """A round whose sides have all moved (in `pending`), resolved up to the sides'
+    arrival: the effects, the routes and gotos, an ending if one is reached. The sides'
+    next scenes are not yet checked for an open choice (`stuck` does; `mar-a-lago
+    explore` reports the dead ends it finds)."""
     duo = duo_of(story)
     meters = dict(state.meters)
     flags = state.flags
@@ -244,19 +255,26 @@ def _resolve(story: Story, state: DuoState) -> DuoState:
             ending = engine.resolve_end(story, first)
     if ending is not None:
         return _over(after, ending)
-    return _arrive(story, attrs.evolve(after, scenes=gotos))
+    return attrs.evolve(after, scenes=gotos)
 
 
 def _over(state: DuoState, ending: str) -> DuoState:
     return attrs.evolve(state, scenes=dict.fromkeys(state.scenes), ending=ending)
 
 
+def stuck(story: Story, state: DuoState) -> tuple[str, ...]:
+    """The sides with nothing open at their scenes (none once the game is over)."""
+    if state.over:
+        return ()
+    roles = duo_of(story).roles
+    return tuple(r for r in roles if not engine.open_choices(story, view(story, state, r)))
+
+
 def _arrive(story: Story, state: DuoState) -> DuoState:
     """Each side at its scene. A side with nothing open there would strand both
     players: the game then ends by rank, as a single-player dead end does."""
-    for role in duo_of(story).roles:
-        if not engine.open_choices(story, view(story, state, role)):
-            return _over(state, engine.resolve_end(story, view(story, state, role)))
+    if stuck(story, state):
+        return _over(state, engine.resolve_end(story, view(story, state, duo_of(story).roles[0])))
     return state
 
 

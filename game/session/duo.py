@@ -54,7 +54,8 @@ __all__ = [
     "new_room_code",
 ]
 
-#: a room's name: letters, digits, '-' and '_' (it names the room's save slots too)
+#: a room's name: letters, digits, '-' and '_' (it names the room's save slots too); the
+#: case of its letters does not count
 ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,31}\Z")
 #: room codes are read aloud and typed: no 0/O, 1/I/L
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -206,7 +207,7 @@ class DuoSession:
         """Take `role` (or the free side) in `room` of the saves folder's class store and
         catch up with the moves already made there. `DuoError` when the room is full,
         the role is taken, or the store cannot be used."""
-        check_room_name(room)
+        room = check_room_name(room).upper()  # a code read aloud: its case does not count
         try:
             roles = duo.duo_of(story).roles
         except GameError as exc:

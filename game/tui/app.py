@@ -28,7 +28,9 @@ from game.tui.screens.title import TitleScreen
 if TYPE_CHECKING:
     from game.core.engine import GameState, Start
     from game.persist import saves
+    from game.session.duo import DuoSession
     from game.session.session import GameSession, Moved
+    from game.tui.duo import DuoLaunch
 
 #: `game.persist.saves.AUTOSAVE` (a test keeps them equal), the default slot: always a valid name
 AUTOSAVE = "autosave"
@@ -48,6 +50,11 @@ class GameApp(App[int]):
     ]
     #: seconds between two looks at the story files in watch mode
     WATCH_INTERVAL: ClassVar[float] = 0.5
+    #: a duo summit to open first (`play --duo`, `play --room`), the one in progress,
+    #: and whether opening it failed
+    duo_launch: DuoLaunch | None = None
+    duo_session: DuoSession | None = None
+    duo_failed: bool = False
 
     def __init__(
         self,
@@ -127,6 +134,13 @@ class GameApp(App[int]):
     def open_first_screen(self) -> None:
         # The first main screen is pushed once: a screen switched away while it is still
         # mounting can trip its Header.
+        if self.duo_launch is not None:
+            from game.tui.duo import open_duo
+
+            if not open_duo(self, self.duo_launch):
+                self.duo_failed = True
+                self.show_title()
+            return
         if self.initial_load is not None:
             self.session.resume(self.initial_load.state)
             self.show_state()
@@ -326,6 +340,12 @@ class GameApp(App[int]):
             self.main_screen.action_toggle_history()
         else:
             self.notify("The history is shown during a game.", markup=False)
+
+    def action_partner(self) -> None:
+        """Play with a partner: a room code to share and a side (a duo story)."""
+        from game.tui.duo import ask_partner
+
+        ask_partner(self)
 
     def action_title(self) -> None:
         self.show_title()

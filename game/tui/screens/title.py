@@ -44,6 +44,7 @@ class TitleScreen(Screen[None]):
         Binding("n", "app.new_game", "New game"),
         Binding("c", "app.continue_game", "Continue"),
         Binding("l", "app.load", "Load"),
+        Binding("p", "app.partner", "Partner", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -121,6 +122,11 @@ class TitleScreen(Screen[None]):
                 Option(Content("New game"), id="new_game"),
                 Option(resume, id="continue_game", disabled=newest is None),
                 Option(Content("Load a saved game"), id="load"),
+                *(
+                    [Option(Content("Play with a partner"), id="partner")]
+                    if story.duo is not None
+                    else []
+                ),
                 Option(Content("Quit"), id="quit"),
             ]
         )

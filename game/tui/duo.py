@@ -1,0 +1,92 @@
+"""The duo summit in the Textual app: `play --duo`, `play --role R --room NAME`, and the
+title screen's "Play with a partner" (in a terminal or a served browser tab).
+
+The app opens a `DuoScreen` as its main screen; the session (`DuoSession`) is made
+here, and a room that cannot be joined is said in a notification, not a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from game.core.duo import DuoState
+from game.core.engine import GameError
+from game.core.model import Story
+
+if TYPE_CHECKING:
+    from game.tui.app import GameApp
+
+
+@attrs.frozen
+class DuoLaunch:
+    """A duo game to open: at one screen (room None), or a side (None: the free one)
+    of a room; `resume` a one-screen game loaded from its save."""
+
+    room: str | None = None
+    role: str | None = None
+    resume: DuoState | None = None
+
+
+def open_duo(app: GameApp, launch: DuoLaunch) -> bool:
+    """Make the session and show its screen; False (and a notification) when it cannot."""
+    from game.session.duo import DuoError, DuoSession
+    from game.tui.screens.duo import DuoScreen
+
+    try:
+        if launch.room is None:
+            session = DuoSession.local(app.story, app.saves_dir, state=launch.resume)
+        else:
+            session = DuoSession.join(app.story, app.saves_dir, launch.room, launch.role)
+    except (DuoError, GameError) as exc:
+        app.notify(f"Cannot join: {exc}", severity="error", markup=False, timeout=12)
+        return False
+    app.duo_session = session
+    app.switch_main(DuoScreen(session))
+    return True
+
+
+def ask_partner(app: GameApp) -> None:
+    """Play with a partner: ask for a room code and a side, then join the room."""
+    if app.story.duo is None:
+        app.notify("This story has no duo summit to play with a partner.", markup=False)
+        return
+    from game.persist.classstore import ClassStore, StoreError
+    from game.session.duo import new_room_code
+    from game.tui.screens.partner import PartnerScreen
+
+    def taken(code: str) -> bool:
+        try:
+            return bool(ClassStore.open(app.saves_dir).seats(code))
+        except StoreError:
+            return False
+
+    def chosen(answer: tuple[str, str | None] | None) -> None:
+        if answer is not None:
+            room, role = answer
+            open_duo(app, DuoLaunch(room=room, role=role))
+
+    app.push_screen(PartnerScreen(app.story, new_room_code(taken)), chosen)
+
+
+def run_duo_app(story: Story, saves_dir: Path, launch: DuoLaunch, **options: Any) -> int:
+    """Run the app straight into a duo game; its exit code (1 when the room could not
+    be joined)."""
+    from game.tui.app import make_app
+
+    app = make_app(story, saves_dir, **options)
+    app.duo_launch = launch
+    app.run()
+    session = app.duo_session
+    if session is not None:
+        session.leave()
+        if launch.room is not None:
+            print(
+                f"Your side of room '{session.room}' is saved in slot '{session.slot}'; "
+                "join the room again with the same --role and --room to go on.",
+            )
+    if app.duo_failed:
+        return 1
+    return app.return_code or 0

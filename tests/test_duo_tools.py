@@ -1,0 +1,120 @@
+"""Tools over duo games: the joint-state search (explore) and the duo transcript."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from duo_support import STORY, make_story, play, scene
+
+from game.core import duo
+from game.core.model import Bound, Choice, Condition, Ending
+from game.tools.documents.duo_transcript import played_rounds, render_duo_transcript
+from game.tools.explore.duo import duo_json, duo_text, explore_duo
+
+
+def replay_pair(story, pair):
+    """Play a pair of move lists round by round; the final state."""
+    sides = duo.duo_of(story).roles
+    moves = []
+    for number in range(len(pair[0])):
+        moves += [(side, *pair[i][number]) for i, side in enumerate(sides)]
+    return duo.replay(story, moves)
+
+
+def test_every_ending_has_a_shortest_pair_of_move_lists_that_reaches_it():
+    report = explore_duo(STORY)
+    assert report.complete and report.states > 1
+    assert set(report.endings) == set(STORY.endings)
+    for ending, pair in report.endings.items():
+        assert pair is not None, ending
+        assert replay_pair(STORY, pair).ending == ending
+    assert len(report.endings["boom"][0]) == 2  # two rounds are the fewest
+    assert report.dead_ends == () and report.unopened_choices == ()
+    assert report.unreached_scenes == {"us": (), "cn": ()}
+
+
+def test_an_ending_no_pair_of_strategies_reaches_is_reported():
+    story = attrs.evolve(
+        STORY,
+        endings={
+            **STORY.endings,
+            "never": Ending(
+                "never", "Never", "n", rank=3, when=Condition(meters={"trust": Bound(11)})
+            ),
+        },
+        ending_order=("boom", "deal", "never", "walkout", "draw"),
+    )
+    report = explore_duo(story)
+    assert report.unreachable_endings == ("never",)
+    assert "never: never reached by any pair of strategies" in duo_text(story, report)
+
+
+def test_dead_ends_where_one_side_can_move_and_the_other_cannot():
+    locked = Condition(flags=frozenset({"pressed"}))
+    story = make_story(
+        scene(
+            "u1",
+            "r1",
+            "us",
+            Choice("go", "Go.", "u2"),
+            Choice("press", "Press.", "u2", set=frozenset({"pressed"})),
+        ),
+        scene("c1", "r1", "cn", Choice("go", "Go.", "c2")),
+        scene("u2", "r2", "us", Choice("x", "X.", "end")),
+        scene("c2", "r2", "cn", Choice("x", "X.", "end", requires=locked)),
+    )
+    report = explore_duo(story)
+    (end,) = report.dead_ends
+    assert end.scenes == ("u2", "c2") and end.stuck == ("cn",) and end.one_sided
+    assert end.ending == "draw"
+    assert end.moves == ((("u1", "go"),), (("c1", "go"),))
+    text = duo_text(story, report)
+    assert (
+        "Dead end (one side can move and the other cannot): us at u2, cn at c2; stuck: cn" in text
+    )
+    data = duo_json(report)
+    assert data["dead_ends"][0]["one_sided"] is True
+    assert data["dead_ends"][0]["moves"] == {"us": [["u1", "go"]], "cn": [["c1", "go"]]}
+    # and the rules agree: that pair of moves ends the game there, by rank
+    assert play(story, ("go", "go")).ending == "draw"
+
+
+def test_the_search_stops_at_max_states_and_says_so():
+    report = explore_duo(STORY, max_states=2)
+    assert not report.complete and report.states == 2
+    assert "incomplete" in duo_text(STORY, report)
+
+
+def test_scenes_and_choices_never_reached_are_listed():
+    story = make_story(
+        *STORY.scenes.values(),
+        scene("c_lost", "r2", "cn", Choice("x", "X.", "c3")),
+    )
+    report = explore_duo(story)
+    assert report.unreached_scenes["cn"] == ("c_lost",)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_duo_transcript_goes_round_by_round(fmt):
+    state = play(STORY, ("press", "offer"), ("threaten", "swallow"))
+    text = render_duo_transcript(STORY, state, "cn", fmt)
+    assert "transcript of a duo summit" in text
+    assert "Round 1: Arrival" in text and "Round 2: Talks" in text
+    assert "Offer talks." in text and "Press hard." in text  # both sides' choices
+    assert "The text of c1." in text  # what cn read
+    assert "The text of u1." not in text  # not what the other side read
+    assert "Boom" in text
+    if fmt == "html":
+        assert "<svg" in text
+    both = render_duo_transcript(STORY, state, "", fmt)
+    assert "The text of u1." in both and "both sides, at one screen" in both
+
+
+def test_an_unfinished_duo_transcript_says_so():
+    state = duo.move(STORY, play(STORY, ("warm", "offer")), "us", "deal")
+    text = render_duo_transcript(STORY, state, "us")
+    assert "Not finished yet" in text and "The host has chosen in this round." in text
+    assert "Round 2: Talks" in text and "They offered talks." in text
+    first, rounds, now = played_rounds(STORY, state)
+    assert first == duo.new_duo(STORY)
+    assert len(rounds) == 1 and now.round == 1 and now.pending == {}
