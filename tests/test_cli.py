@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -137,8 +136,7 @@ def test_plain_undo_and_save(tmp_path):
     assert "Undone." in result.stdout
     assert "Not saved:" in result.stdout and "not a slot name" in result.stdout
     assert "Saved to slot 'mine'" in result.stdout
-    data = json.loads((tmp_path / "mine.json").read_text())
-    assert data["choices"] == []
+    assert list(saves.read(tmp_path / "mine.json").choices) == []
 
 
 @pytest.mark.parametrize(

@@ -38,10 +38,12 @@ def test_round_trip(tmp_path, mini_story, played):
     loaded = saves.load(mini_story, path)
     assert loaded.state == played
     assert loaded.notice == ""
-    data = json.loads(path.read_text())
+    header, *lines = path.read_text().splitlines()
+    data = json.loads(header)
     assert data["story"] == {"id": "mini", "version": "1", "digest": mini_story.digest}
-    assert data["choices"] == [["hall", "warm"]]
+    assert [json.loads(line) for line in lines] == [["hall", "warm"]]
     assert data["role"] == "alice"
+    assert data["format"] == 2 and data["steps"] == 1
 
 
 def test_custom_start_round_trip(tmp_path, mini_story):
@@ -81,23 +83,23 @@ def damage(path: Path, how: str, mini_story, tmp_path: Path) -> str:
         path.write_text(text[: len(text) // 2])
         return "damaged or truncated"
     if how == "hand_edited":
-        data = json.loads(text)
-        data["choices"].append(["yard", "wait"])
-        path.write_text(json.dumps(data))
+        path.write_text(text + '["yard","wait"]\n["yard","wait"]\n')
+        return "edited by hand or damaged"
+    if how == "header_edited":
+        path.write_text(text.replace('"role":"alice"', '"role":"bob"'))
         return "edited by hand or damaged"
     if how == "not_an_object":
         path.write_text("[1, 2, 3]")
         return "not a save file"
     if how == "other_format":
-        data = json.loads(text)
-        data["format"] = 99
-        path.write_text(json.dumps(data))
+        path.write_text(text.replace('"format":2', '"format":99'))
         return "save format 99"
     raise AssertionError(how)
 
 
 @pytest.mark.parametrize(
-    "how", ["corrupt", "truncated", "hand_edited", "not_an_object", "other_format"]
+    "how",
+    ["corrupt", "truncated", "hand_edited", "header_edited", "not_an_object", "other_format"],
 )
 def test_damaged_saves_are_refused_and_left_untouched(tmp_path, mini_story, played, how):
     path = saves.write(tmp_path, "one", mini_story, played)

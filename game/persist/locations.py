@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from game.persist import files
+
 APP_NAME = "mar-a-lago"
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CHECKOUT = _PACKAGE.parent
@@ -13,18 +15,19 @@ _CHECKOUT = _PACKAGE.parent
 def shipped_story_dir() -> Path:
     """The story that comes with the game: package data when installed, `story/` in a checkout."""
     packaged = _PACKAGE / "story"
-    if packaged.is_dir():
+    if files.is_dir(packaged):
         return packaged
     return _CHECKOUT / "story"
 
 
 def in_checkout() -> bool:
     """True when the game runs from a source checkout (the README's play command)."""
-    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "saves").is_dir()
+    return files.is_file(_CHECKOUT / "pyproject.toml") and files.is_dir(_CHECKOUT / "saves")
 
 
 def default_saves_dir() -> Path:
-    """$MAR_A_LAGO_SAVES_DIR if set; else `saves/` in a checkout; else the user's data folder."""
+    """$MAR_A_LAGO_SAVES_DIR if set; else `saves/` in a checkout; else the user's data folder.
+    Never raises: a folder that cannot be used is found when a save is written."""
     override = os.environ.get("MAR_A_LAGO_SAVES_DIR")
     if override:
         return Path(override)

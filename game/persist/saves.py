@@ -1,9 +1,19 @@
 """Save slots on disk: a save is the choices made plus the story's id, version and digest.
 
-Writes are atomic (a temp file in the same folder, fsync, rename), so a crash mid-write
-never harms the previous save. Loading replays the choices through the engine, so a
-save can never disagree with the story; a damaged or foreign save is refused with a
-message and left untouched on disk.
+A save file is a header line and one line per choice (`journal.py`, format 2; format 1,
+one JSON object, is still read). A choice made after the last save is appended as one
+line, so saving costs the same at the 10th choice as at the 10,000th; anything else
+rewrites the file atomically (a temp file in the same folder, fsync, rename), so a
+crash mid-write never harms the previous save. A game too long for a save to be read
+back (`MAX_SAVE_BYTES`, `validate.MAX_CHOICES`) is refused before writing, and the last
+save stays. Loading reads only regular files, without blocking and at most the limit
+plus one byte; checks every field (`validate.py`) and replays the choices through the
+engine, so a save can never disagree with the story; a damaged or foreign save is
+refused with a message and left untouched on disk.
+
+Slot names are checked as Windows and macOS see them too: a device name (`CON`,
+`NUL`...) is refused, and a slot differing from another only by case is refused rather
+than overwriting it on a case-insensitive disk.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +36,26 @@ from game.core.engine import GameState, ReplayError, Start, replay
 from game.core.errors import MarALagoError
 from game.core.model import Story
 from game.core.text import shown
+from game.persist import files, journal, validate
 
 if TYPE_CHECKING:
     from game.core.duo import DuoState
 
-SAVE_FORMAT = 1
+#: the format written (a journal: `journal.py`); READS are the formats read
+SAVE_FORMAT = journal.FORMAT
+READS = (1, 2)
 AUTOSAVE = "autosave"
 SLOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,63}\Z")
+#: names Windows keeps for devices, whatever the case or extension ("nul.json" is NUL)
+RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CLOCK$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
+)
 #: a save holds a list of choices; anything far larger is not one of ours
 MAX_SAVE_BYTES = 5_000_000
+#: a temp file a killed save left behind (`.<slot>.<random>.tmp`), and its age to go
+STALE_TEMP = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9_\-]{0,63}\.[A-Za-z0-9_]+\.tmp\Z")
+STALE_AFTER = 60.0
 
 
 class SaveError(MarALagoError):
@@ -130,7 +151,8 @@ class SaveFile:
     format: int
     story: StoryStamp
     role: str
-    choices: list[tuple[str, str]]
+    #: (scene, choice) in the order made; a tuple from the game, a list read back
+    choices: Sequence[tuple[str, str]]
     saved_at: str
     summary: Summary
     checksum: str = ""
@@ -178,14 +200,30 @@ def check_slot_name(name: str) -> str:
             f"'{name}' is not a slot name: use letters, digits, '-' and '_' "
             "(up to 64, starting with a letter or digit; no '/', '..' or leading '.')"
         )
+    if name.upper() in RESERVED:
+        raise SaveError(
+            f"'{name}' is a name Windows keeps for a device (a save there would be lost); "
+            "choose another slot name"
+        )
     return name
+
+
+def _case_twin(saves_dir: Path, slot: str) -> str | None:
+    """Another slot in the folder whose name differs from `slot` only by case: on a
+    case-insensitive disk (Windows, macOS) the two would be one file."""
+    folded = slot.casefold()
+    for path in files.entries(saves_dir, ".json"):
+        other = path.name[: -len(".json")]
+        if other != slot and other.casefold() == folded:
+            return other
+    return None
 
 
 def resolve(saves_dir: Path, slot_or_path: str) -> Path:
     """A slot name inside `saves_dir`, or a path to a save file (for transcripts)."""
     if SLOT_NAME.match(slot_or_path):
         candidate = saves_dir / f"{slot_or_path}.json"
-        if candidate.exists() or not Path(slot_or_path).exists():
+        if files.exists(candidate) or not files.exists(Path(slot_or_path)):
             return candidate
     return Path(slot_or_path)
 
@@ -200,7 +238,7 @@ def make_save(story: Story, state: GameState, game: GameInfo | None = None) -> S
         format=SAVE_FORMAT,
         story=StoryStamp(story.id, story.version, story.digest),
         role=state.role,
-        choices=[(s, c) for s, c in state.history],
+        choices=state.history,  # not copied: a save costs the same at any length
         saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         summary=Summary(state.scene, state.ending, dict(state.meters), len(state.history)),
         start=start,
@@ -208,11 +246,11 @@ def make_save(story: Story, state: GameState, game: GameInfo | None = None) -> S
         news=[NewsItem(step, inject_id) for step, inject_id in state.news],
         closed=state.closed,
     )
-    return seal(save)
+    return save
 
 
 def seal(save: SaveFile) -> SaveFile:
-    """The save with its checksum."""
+    """The save with its format-1 checksum (a written save has its own: `journal`)."""
     payload = _converter.unstructure(save)
     return attrs.evolve(save, checksum=hashlib.sha256(_canonical(payload)).hexdigest())
 
@@ -226,25 +264,78 @@ def write(
 
 
 def write_save(saves_dir: Path, slot: str, save: SaveFile) -> Path:
-    """Write a made (and sealed) save to `slot` atomically."""
+    """Write a made save to `slot`: one line appended when it is the last save written
+    here plus one choice, else the whole file atomically. Raises `SaveError` (a bad
+    name, a game too long to be read back, disk trouble); the last save stays whole."""
     check_slot_name(slot)
-    data = json.dumps(_converter.unstructure(save), indent=1, ensure_ascii=False)
     target = saves_dir / f"{slot}.json"
+    if len(save.choices) > validate.MAX_CHOICES:
+        raise _too_long(target, len(save.choices))
+    fields = _converter.unstructure(attrs.evolve(save, choices=()))
+    for key in ("choices", "saved_at", "summary", "checksum", "format"):
+        fields.pop(key, None)
+    summary = _converter.unstructure(save.summary)
+    header = journal.canonical(fields)
+    tail = _tails.get(str(target))
+    if tail is not None and tail.extended_by(header, save.choices):
+        line, chain = journal.line(save.choices[-1], save.saved_at, summary, tail.chain)
+        if tail.size + len(line) <= MAX_SAVE_BYTES and tail.append(target, line):
+            tail.choices, tail.chain = save.choices, chain
+            return target
+    _tails.pop(str(target), None)
+    data, chain = journal.encode(fields, save.choices, save.saved_at, summary)
+    if len(data) > MAX_SAVE_BYTES:
+        raise _too_long(target, len(save.choices))
+    _write_atomic(saves_dir, slot, target, data)
+    info = files.stat_of(target)
+    if info is not None:
+        _tails[str(target)] = journal.Tail(
+            header, save.choices, chain, info.st_dev, info.st_ino, len(data)
+        )
+    return target
+
+
+def _too_long(target: Path, choices: int) -> SaveError:
+    return SaveError(
+        f"could not save to {target}: this game is {choices:,} choices long, too long for "
+        "a save to be read back; the last save is kept. Start a new game to save again"
+    )
+
+
+#: the save files this process wrote last, by path
+_tails: dict[str, journal.Tail] = {}
+#: the folders whose stale temp files this process has removed
+_swept: set[str] = set()
+
+
+def _write_atomic(saves_dir: Path, slot: str, target: Path, data: bytes) -> None:
     tmp_name = None
     try:
         saves_dir.mkdir(parents=True, exist_ok=True)
+        if str(saves_dir) not in _swept:
+            _swept.add(str(saves_dir))
+            files.remove_stale(saves_dir, STALE_TEMP, STALE_AFTER)
+        twin = _case_twin(saves_dir, slot)
+        if twin is not None:
+            raise SaveError(
+                f"could not save to {target}: the slot '{twin}' is in this folder, and names "
+                "that differ only by case are one file on Windows and macOS; choose another "
+                "slot name"
+            )
         fd, tmp_name = tempfile.mkstemp(dir=saves_dir, prefix=f".{slot}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data + "\n")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, target)
         tmp_name = None
-        _fsync_dir(saves_dir)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        if saves_dir.exists() and not saves_dir.is_dir():
+        files.fsync_dir(saves_dir)
+    except (OSError, ValueError) as exc:
+        reason = files.describe(exc)
+        if files.exists(saves_dir) and not files.is_dir(saves_dir):
             reason = f"{saves_dir} is a file, not a folder"
+        elif files.is_dir(target):
+            reason = f"{target} is a folder"
         raise SaveError(
             f"could not save to {target} ({reason}); "
             "the previous save is unharmed. Free some space or choose a writable "
@@ -254,33 +345,55 @@ def write_save(saves_dir: Path, slot: str, save: SaveFile) -> Path:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-    return target
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def read(path: Path) -> SaveFile:
-    """Parse and verify a save file (not yet against a story)."""
+    """Parse and verify a save file (not yet against a story): a regular file of at most
+    `MAX_SAVE_BYTES`, read without blocking, every field checked."""
     where = str(path)
+    kept = "it was left as it is"
     try:
-        if path.stat().st_size > MAX_SAVE_BYTES:
-            raise SaveError(f"{where}: too large to be a save file; it was left as it is")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SaveError(f"{where}: no such save") from None
-    except OSError as exc:
-        raise SaveError(f"{where}: cannot read it ({exc.strerror})") from None
+        raw = files.read_regular(path, MAX_SAVE_BYTES)
+    except files.NotReadable as exc:
+        if exc.missing:
+            raise SaveError(f"{where}: no such save") from None
+        if exc.too_large:
+            raise SaveError(f"{where}: too large to be a save file; {kept}") from None
+        raise SaveError(f"{where}: {exc.reason}; {kept}") from None
+    version = journal.header_format(raw)
+    if version not in (None, 1, journal.FORMAT):
+        raise SaveError(
+            f"{where}: save format {version!r} is not one this game reads "
+            f"(it reads {', '.join(map(str, READS))}); {kept}"
+        )
+    if version == journal.FORMAT:
+        try:
+            payload, checksum = journal.decode(raw)
+        except journal.JournalError as exc:
+            raise SaveError(f"{where}: damaged, not a readable save ({exc}); {kept}") from None
+        payload["checksum"] = checksum
+    else:
+        payload = _format_1(raw, where)
+    try:
+        save = _converter.structure(payload, SaveFile)
+    except Exception as exc:  # cattrs raises ExceptionGroups of many kinds
+        details = (
+            "; ".join(cattrs.transform_error(exc))
+            if isinstance(exc, cattrs.BaseValidationError)
+            else str(exc)
+        )
+        raise SaveError(f"{where}: not a valid save ({details}); {kept}") from None
+    wrong = validate.same_shape(payload, _converter.unstructure(save))
+    if wrong:
+        raise SaveError(f"{where}: not a valid save ({wrong} is of the wrong kind); {kept}")
+    wrong = validate.problem(payload)
+    if wrong:
+        raise SaveError(f"{where}: not a valid save ({wrong}); {kept}")
+    return save
+
+
+def _format_1(raw: bytes, where: str) -> dict[str, Any]:
+    """A format-1 save: one JSON object with a checksum of its canonical form."""
     try:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -290,25 +403,17 @@ def read(path: Path) -> SaveFile:
         ) from None
     if not isinstance(payload, dict):
         raise SaveError(f"{where}: not a save file; it was left as it is")
-    if payload.get("format") != SAVE_FORMAT:
+    if payload.get("format") != 1:
         raise SaveError(
             f"{where}: save format {payload.get('format')!r} is not one this game reads "
-            f"(it reads {SAVE_FORMAT}); it was left as it is"
+            f"(it reads {', '.join(map(str, READS))}); it was left as it is"
         )
     if payload.get("checksum") != hashlib.sha256(_canonical(payload)).hexdigest():
         raise SaveError(
             f"{where}: its checksum does not match: the file was edited by hand or damaged; "
             "it was left as it is"
         )
-    try:
-        return _converter.structure(payload, SaveFile)
-    except Exception as exc:  # cattrs raises ExceptionGroups of many kinds
-        details = (
-            "; ".join(cattrs.transform_error(exc))
-            if isinstance(exc, cattrs.BaseValidationError)
-            else str(exc)
-        )
-        raise SaveError(f"{where}: not a valid save ({details}); it was left as it is") from None
+    return payload
 
 
 def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
@@ -359,28 +464,36 @@ def load(story: Story, path: Path) -> Loaded:
 def slots(saves_dir: Path, only: Collection[str] | None = None) -> list[SlotInfo]:
     """Every save in the folder (or those named in `only`), newest first.
 
-    Damaged ones are listed with the reason.
+    Damaged ones (and files that are not saves: a FIFO, a folder) are listed with the
+    reason. Never raises: a folder that cannot be read has no slots.
     """
-    try:
-        paths = [
-            p
-            for p in saves_dir.glob("*.json")
-            if SLOT_NAME.match(p.stem) and (only is None or p.stem in only)
-        ]
-    except OSError:
-        return []
+    paths = [
+        p
+        for p in files.entries(saves_dir, ".json")
+        if SLOT_NAME.match(p.stem) and (only is None or p.stem in only)
+    ]
     result = []
     for path in paths:
-        try:
-            modified = path.stat().st_mtime
-        except OSError:
+        info = files.stat_of(path)
+        if info is None:
             continue
         try:
-            result.append(SlotInfo(path.stem, path, modified, save=read(path)))
+            result.append(SlotInfo(path.stem, path, info.st_mtime, save=read(path)))
         except SaveError as exc:
-            result.append(SlotInfo(path.stem, path, modified, error=str(exc)))
-    result.sort(key=lambda s: (s.save.saved_at if s.save else "", s.modified), reverse=True)
+            result.append(SlotInfo(path.stem, path, info.st_mtime, error=str(exc)))
+    result.sort(key=_newest_first, reverse=True)
     return result
+
+
+def remove_stale_temp(saves_dir: Path, older_than: float = STALE_AFTER) -> int:
+    """Remove the temp files killed saves left in `saves_dir` (older than `older_than`
+    seconds: a save being written now is left alone); how many. Never raises."""
+    return files.remove_stale(saves_dir, STALE_TEMP, older_than)
+
+
+def _newest_first(info: SlotInfo) -> tuple[float, float]:
+    moment = validate.parse_time(info.save.saved_at) if info.save is not None else None
+    return (moment.timestamp() if moment is not None else 0.0, info.modified)
 
 
 def newest(saves_dir: Path, story: Story, only: Collection[str] | None = None) -> SlotInfo | None:
