@@ -32,7 +32,7 @@ import attrs
 
 from game.core import frozenmap, model
 from game.core.model import Scene, Story
-from game.format import loader
+from game.format import build, loader, references, shapes
 from game.format.loader import Problem
 from game.format.loader import check_story as _load
 
@@ -92,7 +92,8 @@ def _salt() -> bytes:
         code = hashlib.sha256(FORMAT)
         code.update(sys.version.encode())
         modules = (
-            *(loader, model, frozenmap),
+            *(loader, shapes, references, build),  # the loader, in its three parts
+            *(model, frozenmap),
             *(sys.modules["game.format.locate"], sys.modules["tomli"]),
         )
         for module in (*modules, sys.modules[__name__]):
