@@ -16,8 +16,9 @@ from typing import TextIO
 from game.core import engine
 from game.core.engine import GameState
 from game.core.model import Story
-from game.core.text import meter_line, wrap
+from game.core.text import meter_line, shown, wrap
 from game.persist import saves
+from game.plain.lines import read_line
 from game.session.session import GameSession, Moved
 from game.tools.debug import debug_lines
 from game.tools.documents.transcript import write_transcript
@@ -60,7 +61,7 @@ class PlainGame:
         self.debug = debug
 
     def say(self, text: str = "") -> None:
-        print(text, file=self.out, flush=True)
+        print(shown(text), file=self.out, flush=True)  # no control character reaches it
 
     def ask(self, prompt: str) -> str | None:
         self.out.write(prompt)
@@ -68,12 +69,12 @@ class PlainGame:
         if self.stdin is None:
             return None
         try:
-            line = self.stdin.readline()
+            line = read_line(self.stdin)  # bounded: `< /dev/zero` never ends a line
         except UnicodeDecodeError:
             return ""  # not text: asked again, like any other unreadable answer
         except (OSError, ValueError):
             return None
-        if not line:
+        if line is None:
             return None
         return line.strip()
 
