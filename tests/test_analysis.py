@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from game.core import engine
 from game.core.model import Story
 from game.format.loader import check_story, load_story
-from game.tools.explore import analysis
+from game.tools.explore import analysis, findings
+from game.tools.explore import search as search_module
 from support import FIXTURES, MINI, ROOT, SHIPPED
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -153,7 +154,7 @@ STORIES = [MINI, *sorted(p for p in EXPLORE.iterdir() if p.is_dir())]
 def all_flags(story: Story) -> list[str]:
     names: set[str] = set()
     for cond in analysis.tested_conditions(story):
-        names |= analysis._condition_flags(cond)
+        names |= analysis.condition_flags(cond)
     for scene in story.scenes.values():
         for choice in scene.choices:
             names |= choice.set | choice.clear
@@ -300,7 +301,7 @@ def full_traps(story: Story, role: str) -> tuple[analysis.Trap, ...]:
     start = c.state(story.roles[role].start, {m.id: m.start for m in c.meters}, ())
     raw = search.bfs(start, 1 << 30, edges=True)
     assert raw.succ is not None
-    return search._traps(raw, raw.succ)
+    return findings.traps(search, raw, raw.succ)
 
 
 @pytest.mark.parametrize("which", [*STORIES, 1, 2, 3, "shipped"], ids=str)
@@ -349,7 +350,7 @@ def test_max_states_on_the_command_line(cli):
 
 
 def test_progress_is_reported_on_long_runs(monkeypatch):
-    monkeypatch.setattr(analysis, "PROGRESS_MASK", 0x3FF)
+    monkeypatch.setattr(search_module, "PROGRESS_MASK", 0x3FF)
     calls = []
     story = story_at(synthetic(100))
     analysis.explore(story, "r1", progress=lambda n, s: calls.append(n))
@@ -357,7 +358,7 @@ def test_progress_is_reported_on_long_runs(monkeypatch):
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(cli, monkeypatch):
-    monkeypatch.setattr(analysis, "PROGRESS_MASK", 0x3FF)
+    monkeypatch.setattr(search_module, "PROGRESS_MASK", 0x3FF)
     from game.cli.explore import _progress_printer
 
     assert _progress_printer() is None  # pytest's stderr is no terminal

@@ -16,12 +16,7 @@ from game.tools.explore.analysis import (
     random_play,
     random_text,
 )
-from game.tools.explore.asserts import (
-    asserting_texts,
-    asserts_json,
-    asserts_lines,
-    check_all_asserts,
-)
+from game.tools.explore.asserts import check_all_asserts
 
 
 def _progress_printer() -> Progress | None:
@@ -62,15 +57,9 @@ def run_explore(args: argparse.Namespace) -> int:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     checked = check_all_asserts(story, roles, max_states=args.max_states)
     if args.json:
-        data = explore_json(story, reports, args.max_states)
-        for role, report in checked.items():
-            data["roles"][role]["asserts"] = asserts_json(report)
-        print(json.dumps(data, indent=2))
+        print(json.dumps(explore_json(story, reports, args.max_states, checked), indent=2))
     else:
-        more = None
-        if asserting_texts(story):
-            more = {role: asserts_lines(report) for role, report in checked.items()}
-        print(explore_text(story, reports, args.max_states, more))
+        print(explore_text(story, reports, args.max_states, checked))
     if not all(r.complete for r in reports.values()):
         print(
             f"The search stopped at --max-states {args.max_states:,}; raise it to search further.",

@@ -20,7 +20,8 @@ from game.core.model import Condition, Story
 from game.format.locate import Locator
 from game.tools.explore import analysis
 from game.tools.explore.analysis import RandomReport, RoleReport
-from game.tools.explore.asserts import SCENE, AssertReport, check_asserts, violation_text
+from game.tools.explore.asserts import SCENE, AssertReport, check_asserts
+from game.tools.explore.formatting import violation_text
 
 #: the search `check` runs per role; past it, the warnings that need it are skipped
 CHECK_MAX_STATES = 300_000

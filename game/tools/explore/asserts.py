@@ -18,7 +18,9 @@ import attrs
 
 from game.core import engine
 from game.core.model import Condition, Story
-from game.tools.explore.analysis import Compiled, Path, Search, Step
+from game.tools.explore.compiled import Compiled
+from game.tools.explore.results import Path, Step
+from game.tools.explore.search import Search
 
 #: the places a text with `asserts` sits: a scene's passage or an ending's, or an ending
 SCENE = "scene"
@@ -196,55 +198,3 @@ def _endings(c: Compiled, s: int) -> Iterator[tuple[int, int, int]]:
                 e = -2 - code
         if e >= 0:
             yield ci, e, key
-
-
-# -- for `explore` and `check` -----------------------------------------------------------
-
-
-def _state_words(state: engine.GameState) -> str:
-    meters = ", ".join(f"{m} {v}" for m, v in state.meters.items())
-    flags = ", ".join(sorted(state.flags)) or "none"
-    return f"{meters}; flags: {flags}" if meters else f"flags: {flags}"
-
-
-def _via(path: Path) -> str:
-    return " → ".join(f"{scene}/{choice}" for scene, choice in path) or "(at the start)"
-
-
-def violation_text(v: AssertViolation) -> str:
-    """One line: where, how many states, the first of them and a way there."""
-    many = f"{v.states:,} state{'s' * (v.states != 1)}"
-    return (
-        f"{v.where}: `asserts` fails in {many}, first via {_via(v.path)} ({_state_words(v.state)})"
-    )
-
-
-def asserts_lines(report: AssertReport) -> list[str]:
-    """The lines `explore` prints for one role."""
-    head = "  Asserts that fail (a text shown where its `asserts` does not hold):"
-    if not report.violations:
-        return [head + " none" + ("" if report.complete else " (in the states covered)")]
-    lines = [head] + [f"    {violation_text(v)}" for v in report.violations]
-    if not report.complete:
-        lines.append(f"    (the search stopped at {report.states:,} states: there may be more)")
-    return lines
-
-
-def asserts_json(report: AssertReport) -> dict[str, object]:
-    """`explore --json`'s "asserts" of one role."""
-    return {
-        "states": report.states,
-        "complete": report.complete,
-        "failing": [
-            {
-                "kind": v.kind,
-                "id": v.id,
-                "passage": None if v.passage is None else v.passage + 1,
-                "states": v.states,
-                "path": [list(step) for step in v.path],
-                "meters": dict(v.state.meters),
-                "flags": sorted(v.state.flags),
-            }
-            for v in report.violations
-        ],
-    }
