@@ -92,6 +92,18 @@ def test_json_of_a_broken_story():
     assert set(first) == {"file", "line", "column", "severity", "code", "message"}
     assert first["severity"] == "error"
     expected = (case / "expected.txt").read_text().splitlines()[0]
-    assert f"{first['file']}:{first['line']}: {first['message']}".endswith(
-        expected.split(":", 1)[1]
-    )
+    at = f"{first['line']}:{first['column']}" if first["column"] else str(first["line"])
+    assert f"{first['file']}:{at}: {first['message']}".endswith(expected.split(":", 1)[1])
+    assert first["column"] > 0
+
+
+BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def test_every_broken_fixture_has_a_code_of_its_own():
+    from game.format.codes import code_of
+    from game.format.loader import check_story
+
+    for case in BROKEN:
+        _, problems = check_story(case / "story")
+        assert code_of(problems[0]) != "error", (case.name, problems[0].message)

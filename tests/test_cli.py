@@ -245,7 +245,7 @@ def test_broken_story_does_not_start(tmp_path):
     (tmp_path / "a.toml").write_text("[story\n")
     result = run("play", "--plain", "--story", str(tmp_path))
     assert result.returncode == 1
-    assert "a.toml:1: TOML syntax" in result.stderr
+    assert "a.toml:1:7: TOML syntax" in result.stderr  # tomli's line and column
 
 
 def test_main_in_process_check(capsys):

@@ -25,17 +25,29 @@ def test_broken_fixture_reports_its_problem_at_its_line(case: Path):
     folder = case / "story"
     expected = (case / "expected.txt").read_text().splitlines()[0]
     where, _, message = expected.partition(": ")
-    rel, _, line = where.rpartition(":")
+    rel, line, column = _where(where)
     story, problems = check_story(folder)
     assert story is None
     assert problems, "a broken story must report a problem"
     first = problems[0]
     want_path = f"{folder}/{rel}" if rel else str(folder)
     assert first.path == want_path
-    assert first.line == int(line)
+    assert first.line == line
+    if column is not None:
+        assert first.column == column
     assert first.message.startswith(message), first.message
-    # the same as the author sees it: `path:line: message`
-    assert str(first) == f"{first.path}:{first.line}: {first.message}"
+    # the same as the author sees it: `path:line:column: message` (no column if unknown)
+    at = f"{first.line}:{first.column}" if first.column else str(first.line)
+    assert str(first) == f"{first.path}:{at}: {first.message}"
+
+
+def _where(where: str) -> tuple[str, int, int | None]:
+    """`file:line` or `file:line:column` -> (file, line, column or None)."""
+    rel, _, last = where.rpartition(":")
+    head, _, before = rel.rpartition(":")
+    if before.isdigit():
+        return head, int(before), int(last)
+    return rel, int(last), None
 
 
 @pytest.mark.parametrize("case", BROKEN[:5], ids=[p.name for p in BROKEN[:5]])

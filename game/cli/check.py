@@ -79,12 +79,15 @@ def run_check(
 
 
 def _diagnostic(item: Problem | StoryWarning, severity: str) -> dict[str, Any]:
+    from game.format.codes import code_of
+
+    code = code_of(item) if isinstance(item, Problem) else item.code or "warning"
     return {
         "file": item.path,
         "line": item.line,
-        "column": getattr(item, "column", 0) or 0,
+        "column": item.column,
         "severity": severity,
-        "code": getattr(item, "code", "") or ("error" if severity == "error" else "warning"),
+        "code": code,
         "message": item.message,
     }
 

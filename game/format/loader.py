@@ -104,11 +104,13 @@ def _parse(text: str, display: str, out: list[Problem]) -> dict[str, Any] | None
     except tomli.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOMLI_POS.search(message)
+        # the line and column tomli gives (at the end of the document: after its last line)
         line = text.count("\n") + 1
+        column = len(text) - text.rfind("\n")
         if match and match.group(1):
-            line = int(match.group(1))
+            line, column = int(match.group(1)), int(match.group(2))
         elif getattr(exc, "lineno", None):
-            line = exc.lineno
+            line, column = exc.lineno, getattr(exc, "colno", 0) or 0
         message = _TOMLI_POS.sub("", message)
         hint = "fix the TOML syntax here"
         if "Cannot declare" in message or "Cannot overwrite" in message:
@@ -118,7 +120,7 @@ def _parse(text: str, display: str, out: list[Problem]) -> dict[str, Any] | None
                 hint = f"it is first defined at line {first}; " + hint
         elif message.startswith("Illegal character") or "Unclosed" in message:
             hint = "fix the TOML syntax here (is a quote or bracket missing?)"
-        out.append(Problem(display, line, f"TOML syntax: {message}; {hint}"))
+        out.append(Problem(display, line, f"TOML syntax: {message}; {hint}", column, "toml-syntax"))
         return None
     except RecursionError:
         out.append(Problem(display, 1, "tables or arrays are nested too deeply; flatten them"))

@@ -28,6 +28,8 @@ _ML_LITERAL = re.compile(r"(?:[^']++|''?+(?!'))*+'{3,5}")
 class Locator:
     def __init__(self, text: str) -> None:
         self.lines: dict[Path, int] = {}
+        #: the 1-based column where each recorded path begins (its key, `[`, or value)
+        self.columns: dict[Path, int] = {}
         self._text = text
         self._i = 0
         self._line = 1
@@ -46,6 +48,15 @@ class Locator:
             path = path[:-1]
         return 1
 
+    def position(self, path: Path) -> tuple[int, int]:
+        """(line, column) of `path`, or of its nearest recorded parent; (1, 0) if none
+        (column 0: not known)."""
+        while path:
+            if path in self.lines:
+                return self.lines[path], self.columns.get(path, 0)
+            path = path[:-1]
+        return 1, 0
+
     # -- scanning ---------------------------------------------------------------
 
     def _peek(self, k: int = 0) -> str:
@@ -61,8 +72,13 @@ class Locator:
         assert match is not None  # both match the empty string
         self._advance(match.end() - self._i)
 
-    def _record(self, path: Path) -> None:
-        self.lines.setdefault(path, self._line)
+    def _column(self) -> int:
+        return self._i - (self._text.rfind("\n", 0, self._i) + 1) + 1
+
+    def _record(self, path: Path, column: int = 0) -> None:
+        if path not in self.lines:
+            self.lines[path] = self._line
+            self.columns[path] = column or self._column()
 
     def _document(self) -> None:
         current: Path = ()
@@ -71,6 +87,7 @@ class Locator:
             if self._i >= len(self._text):
                 return
             if self._peek() == "[":
+                column = self._column()
                 double = self._peek(1) == "["
                 self._advance(2 if double else 1)
                 key = self._key("]")
@@ -85,15 +102,17 @@ class Locator:
                         if key[:depth] in self._aot:
                             self._nested.setdefault(key[:depth], set()).add(key)
                     current = (*key, index)
-                    self._record(key)
+                    self._record(key, column)
                 else:
                     current = key
                 for depth in range(1, len(current) + 1):
-                    self._record(current[:depth])
+                    self._record(current[:depth], column)
             else:
-                start = self._line
+                start, column = self._line, self._column()
                 key = self._key("=")
-                self.lines.setdefault((*current, *key), start)
+                if (*current, *key) not in self.lines:
+                    self.lines[(*current, *key)] = start
+                    self.columns[(*current, *key)] = column
                 self._advance()  # "="
                 self._value((*current, *key))
             self._skip_blank(newlines=False)
@@ -166,9 +185,11 @@ class Locator:
                 if self._peek() == ",":
                     self._advance()
                     continue
-                start = self._line
+                start, column = self._line, self._column()
                 key = self._key("=")
-                self.lines.setdefault((*path, *key), start)
+                if (*path, *key) not in self.lines:
+                    self.lines[(*path, *key)] = start
+                    self.columns[(*path, *key)] = column
                 self._advance()
                 self._value((*path, *key))
         else:

@@ -31,14 +31,19 @@ RESERVED_CONDITION_KEYS = ("flags", "not_flags", "any")
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with a story, where it is and what to do."""
+    """One thing wrong with a story, where it is and what to do: `path:line:column:
+    message` (the column, 1-based, when it is known; 0 when only the line is)."""
 
     path: str
     line: int
     message: str
+    column: int = 0
+    #: the kind of problem, for tools (`check --format json`, the language server)
+    code: str = ""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.line}:{self.column}" if self.column else f"{self.line}"
+        return f"{self.path}:{where}: {self.message}"
 
 
 class StoryLoadError(MarALagoError):
@@ -229,8 +234,9 @@ class StoryFile:
                 return found
         return self.line(path)
 
-    def problem(self, path: Key, message: str) -> None:
-        self.out.append(Problem(self.display, self.line(path), where(path) + message))
+    def problem(self, path: Key, message: str, code: str = "") -> None:
+        line, column = self.locator.position(path)
+        self.out.append(Problem(self.display, line, where(path) + message, column, code))
 
     def check_table(self, table: dict[str, Any], shape: str, path: Key) -> bool:
         """Unknown keys, missing keys and wrong types; True when all is well."""

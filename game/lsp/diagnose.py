@@ -15,6 +15,7 @@ from pathlib import Path
 
 import attrs
 
+from game.format.codes import code_of
 from game.format.loader import Problem, check_story, story_files
 
 
@@ -67,8 +68,11 @@ def diagnose(folder: Path, overrides: Mapping[Path, str] | None = None) -> list[
 
 def _diagnostic(folder: Path, shown_root: str, problem: Problem) -> Diagnostic:
     rel = problem.path[len(shown_root) :].lstrip("/") if problem.path.startswith(shown_root) else ""
-    column = getattr(problem, "column", 0) or 0
-    code = getattr(problem, "code", "") or ""
     return Diagnostic(
-        folder / rel if rel else folder, problem.line, column, problem.message, "error", code
+        folder / rel if rel else folder,
+        problem.line,
+        problem.column,
+        problem.message,
+        "error",
+        code_of(problem),
     )
