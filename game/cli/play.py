@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli.common import load_or_report, role_exists, saves_dir
+from game.plain.flags import with_flag
 
 if TYPE_CHECKING:
     from game.core.engine import Start
@@ -79,7 +80,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         try:
             loaded = saves.load(story, saves.resolve(folder, args.load))
         except saves.SaveError as exc:
-            print(f"Cannot load: {exc}", file=sys.stderr)
+            print(f"Cannot load: {with_flag(exc)}", file=sys.stderr)
             return 1
         if loaded.notice:
             print(loaded.notice, file=sys.stderr)

@@ -11,6 +11,7 @@ from game.cli.common import deliver, load_or_report, saves_dir
 from game.core.model import Story
 from game.core.text import shown
 from game.persist import saves
+from game.plain.flags import with_flag
 from game.tools.documents.games import collect, who
 from game.tools.documents.transcript import render_transcript
 
@@ -26,7 +27,7 @@ def run_transcript(args: argparse.Namespace) -> int:
     try:
         loaded = saves.load(story, path)
     except saves.SaveError as exc:
-        print(f"Cannot write a transcript: {exc}", file=sys.stderr)
+        print(f"Cannot write a transcript: {with_flag(exc)}", file=sys.stderr)
         return 1
     if loaded.notice:
         print(loaded.notice, file=sys.stderr)

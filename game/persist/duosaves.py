@@ -15,6 +15,7 @@ from pathlib import Path
 from game.core import duo
 from game.core.duo import DuoState
 from game.core.engine import GameError, ReplayError
+from game.core.errors import STORY_FOLDER
 from game.core.model import Story
 from game.persist import saves
 from game.persist.saves import DuoMark, GameInfo, Loaded, SaveError, SaveFile, StoryStamp, Summary
@@ -69,7 +70,8 @@ def restore_duo(story: Story, save: SaveFile, where: str = "save") -> Loaded:
     if save.story.id != story.id:
         raise SaveError(
             f"{where}: made for the story '{save.story.id}', not '{story.id}'; "
-            "load it with that story (--story DIR)"
+            "load it with that story",
+            STORY_FOLDER,
         )
     if story.duo is None:
         raise SaveError(f"{where}: a duo summit's save, but the story '{story.id}' has no duo")

@@ -33,7 +33,7 @@ import attrs
 import cattrs
 
 from game.core.engine import GameState, ReplayError, Start, replay
-from game.core.errors import MarALagoError
+from game.core.errors import SAVES_FOLDER, STORY_FOLDER, MarALagoError
 from game.core.model import Story
 from game.core.text import shown
 from game.persist import files, journal, validate
@@ -63,8 +63,9 @@ class SaveError(MarALagoError):
     with a control character, from a file name or a save's field, that a terminal
     would act on)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, kind: str = "") -> None:
         super().__init__(shown(message))
+        self.kind = kind
 
 
 @attrs.frozen
@@ -338,8 +339,9 @@ def _write_atomic(saves_dir: Path, slot: str, target: Path, data: bytes) -> None
             reason = f"{target} is a folder"
         raise SaveError(
             f"could not save to {target} ({reason}); "
-            "the previous save is unharmed. Free some space or choose a writable "
-            "folder with --saves-dir"
+            "the previous save is unharmed. Free some space or choose a folder for "
+            "saves that can be written to",
+            SAVES_FOLDER,
         ) from None
     finally:
         if tmp_name is not None:
@@ -425,7 +427,8 @@ def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
     if save.story.id != story.id:
         raise SaveError(
             f"{where}: made for the story '{save.story.id}', not '{story.id}'; "
-            "load it with that story (--story DIR)"
+            "load it with that story",
+            STORY_FOLDER,
         )
     start = None
     if save.start is not None:

@@ -18,6 +18,7 @@ from game.core.engine import GameState
 from game.core.model import Story
 from game.core.text import meter_line, shown, wrap
 from game.persist import saves
+from game.plain.flags import with_flag
 from game.plain.lines import read_line
 from game.session.session import GameSession, Moved
 from game.tools.debug import debug_lines
@@ -133,7 +134,7 @@ class PlainGame:
 
     def moved(self, moved: Moved) -> GameState:
         if moved.new_error:  # said once, not after every choice
-            print(f"Notice: {moved.autosave_error}", file=self.err, flush=True)
+            print(f"Notice: {with_flag(moved.autosave_error)}", file=self.err, flush=True)
         return moved.state
 
     def offer_transcript(self, state: GameState) -> None:
@@ -220,7 +221,7 @@ class PlainGame:
                 try:
                     path = self.session.save_as(name)
                 except saves.SaveError as exc:
-                    self.say(f"Not saved: {exc}")
+                    self.say(f"Not saved: {with_flag(exc)}")
                 else:
                     self.say(f"Saved to slot '{name}' ({path}).")
                 continue

@@ -128,7 +128,7 @@ def stats_text(stats: Stats) -> str:
             f"{r.mean_choices:.1f} choices, {r.mean_words:,.0f} words, {r.minutes:.1f} min "
             f"at {WORDS_PER_MINUTE} words/min"
             if r.ended
-            else "unknown: no random game ended (see `mar-a-lago explore --random N`)"
+            else "unknown: no random game ended (random games with `explore` show where they go)"
         )
         out.append(
             f"Role {r.role}: {_plural(r.scenes, 'scene')}, {_plural(r.choices, 'choice')}, "

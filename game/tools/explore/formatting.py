@@ -88,7 +88,7 @@ def explore_text(
         status = (
             "every state searched"
             if r.complete
-            else (f"STOPPED at --max-states {max_states:,}: what follows covers only these states")
+            else (f"STOPPED at the limit of {max_states:,} states: what follows covers only these")
         )
         out.append(
             f"Role {role} ({story.roles[role].label}): {_plural(r.states, 'state')}, {status}"
