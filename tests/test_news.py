@@ -101,3 +101,20 @@ def test_events_and_the_timeline_show_news_and_the_close(story: Story) -> None:
     timeline = engine.timeline(story, state)
     assert len(timeline) == 2  # the start and one choice (news and close folded in)
     assert timeline[-1] == state
+
+
+def test_the_loader_reads_injects() -> None:
+    from game.format.loader import load_story
+    from support import FIXTURES
+
+    story = load_story(FIXTURES / "classroom")
+    assert list(story.injects) == ["calm", "storm", "for_bob"]
+    calm, for_bob = story.injects["calm"], story.injects["for_bob"]
+    assert (calm.title, calm.text, dict(calm.effects), calm.source) == (
+        "Calm news",
+        "Things calm down.",
+        {"heat": -2},
+        ("P1",),
+    )
+    assert for_bob.roles == ("bob",) and not for_bob.reaches("alice")
+    assert calm.file.endswith("injects.toml") and calm.line == 3

@@ -11,6 +11,7 @@ from game.core.model import (
     Choice,
     Condition,
     Ending,
+    Inject,
     Passage,
     Route,
     Scene,
@@ -42,6 +43,7 @@ class Build(References):
         self._check_story()
         scenes = {sid: self._scene(f, sid, t) for sid, (f, t) in self.scenes.items()}
         endings = {eid: self._ending(f, eid, t) for eid, (f, t) in self.endings.items()}
+        injects = {nid: self._inject(f, nid, t) for nid, (f, t) in self.injects.items()}
         self._check_starts()
         self._check_fallback()
         self._check_entered(scenes)
@@ -64,6 +66,7 @@ class Build(References):
             endings={k: e for k, e in endings.items() if e is not None},
             digest=self.digest.hexdigest(),
             ending_order=tuple(order),
+            injects={k: n for k, n in injects.items() if n is not None},
         )
 
     def _condition(self, f: StoryFile, value: Any, path: Key, depth: int = 0) -> Condition:
@@ -210,6 +213,27 @@ class Build(References):
             passages=self._passages(f, table, path) if "passages" in table else (),
             roles=tuple(roles),
             source=self._sources(f, table, path),
+            file=f.display,
+            line=f.header_line(path),
+        )
+
+    def _inject(self, f: StoryFile, inject_id: str, table: dict[str, Any]) -> Inject | None:
+        """News a teacher may send (`[injects.<id>]`): a flash with optional effects,
+        flags, sources and the roles it reaches."""
+        path: Key = ("injects", inject_id)
+        if path in self.misshapen:
+            return None
+        roles = table.get("roles", ())
+        if roles:
+            self._check_roles(f, roles, path)
+        return Inject(
+            id=inject_id,
+            title=table["title"],
+            text=table["text"],
+            effects=self._effects(f, table["effects"], path) if "effects" in table else NOTHING,
+            set=self._flags(f, table["set"], (*path, "set")) if "set" in table else NO_FLAGS,
+            source=self._sources(f, table, path),
+            roles=tuple(roles),
             file=f.display,
             line=f.header_line(path),
         )

@@ -126,6 +126,14 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "locked_reason": ("str", False),
     },
     "route": {"when": ("table", True), "goto": ("str", True)},
+    "inject": {
+        "title": ("str", True),
+        "text": ("str", True),
+        "effects": ("table", False),
+        "set": ("strs", False),
+        "source": ("strs", False),
+        "roles": ("strs", False),
+    },
     "ending": {
         "title": ("str", True),
         "text": ("str", True),
@@ -138,7 +146,7 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "asserts": ("table", False),
     },
 }
-ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings")
+ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings", "injects")
 NOTHING: dict[str, Any] = {}
 NO_FLAGS: frozenset[str] = frozenset()
 
@@ -184,7 +192,13 @@ def suggest(word: str, options: Any) -> str:
 
 def where(path: Key) -> str:
     """'scene 'x', choice 2' from ('scenes', 'x', 'choices', 1, ...)."""
-    kinds = {"scenes": "scene", "endings": "ending", "meters": "meter", "roles": "role"}
+    kinds = {
+        "scenes": "scene",
+        "endings": "ending",
+        "meters": "meter",
+        "roles": "role",
+        "injects": "inject",
+    }
     if len(path) >= 2 and path[0] in kinds:
         text = f"{kinds[str(path[0])]} '{path[1]}'"
         if len(path) >= 4 and path[2] in ("choices", "passages") and isinstance(path[3], int):
@@ -292,6 +306,7 @@ class LoadState:
         self.roles: dict[str, tuple[StoryFile, Role]] = {}
         self.scenes: dict[str, tuple[StoryFile, dict[str, Any]]] = {}
         self.endings: dict[str, tuple[StoryFile, dict[str, Any]]] = {}
+        self.injects: dict[str, tuple[StoryFile, dict[str, Any]]] = {}
         self.digest = hashlib.sha256()
         #: tables whose shape check failed: reported, and not built
         self.misshapen: set[Key] = set()
@@ -322,6 +337,7 @@ class ShapeChecks(LoadState):
             ("roles", self.roles),
             ("scenes", self.scenes),
             ("endings", self.endings),
+            ("injects", self.injects),
         ):
             section = data.get(kind)
             if not isinstance(section, dict):
@@ -354,6 +370,9 @@ class ShapeChecks(LoadState):
                         f.problem(where, "'end' is reserved for `goto = \"end\"`; rename the scene")
                     target[item_id] = (f, table)  # type: ignore[assignment]
                     self._shape_scene(f, item_id, table)
+                elif kind == "injects":
+                    target[item_id] = (f, table)  # type: ignore[assignment]
+                    self._shape(f, table, "inject", where)
                 else:
                     target[item_id] = (f, table)  # type: ignore[assignment]
                     self._shape_ending(f, item_id, table)

@@ -86,6 +86,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "when": "The condition under which this route is taken.",
         "goto": 'A scene id, "end:<ending id>", or "end".',
     },
+    "inject": {
+        "title": "The news flash's headline.",
+        "text": "The news, as players read it (plain text).",
+        "effects": "Meter deltas applied once when the news reaches a game: { trust = -1 }.",
+        "set": "Flags set when the news reaches a game.",
+        "source": "Paragraphs of the source this news draws on.",
+        "roles": "Only games of these roles receive it (default: every role).",
+    },
     "ending": {
         "title": "The ending's title.",
         "text": "Prose shown at the end.",
@@ -107,6 +115,10 @@ ROOT_DESCRIPTIONS = {
     "roles": "The roles: [roles.<id>]; at least one in the story.",
     "scenes": "The scenes: [scenes.<id>].",
     "endings": "The endings: [endings.<id>]; one without `when` is the fallback.",
+    "injects": (
+        "News a teacher may send into running games: [injects.<id>] "
+        "(mar-a-lago teach DIR --inject <id>)."
+    ),
 }
 
 _TYPES: dict[str, dict[str, Any]] = {
@@ -145,6 +157,9 @@ _REFINED: dict[tuple[str, str], dict[str, Any]] = {
     ("ending", "when"): _ref("condition"),
     ("ending", "passages"): {"type": "array", "items": _ref("passage")},
     ("ending", "asserts"): _ref("condition"),
+    ("inject", "effects"): _ref("effects"),
+    ("inject", "set"): _ref("flags"),
+    ("inject", "roles"): {"type": "array", "items": _ref("id")},
 }
 
 
@@ -228,6 +243,7 @@ def build_schema() -> dict[str, Any]:
         "roles": _map("role", ROOT_DESCRIPTIONS["roles"], _ref("id")),
         "scenes": _map("scene", ROOT_DESCRIPTIONS["scenes"], scene_names),
         "endings": _map("ending", ROOT_DESCRIPTIONS["endings"], _ref("id")),
+        "injects": _map("inject", ROOT_DESCRIPTIONS["injects"], _ref("id")),
     }
     assert list(properties) == list(ROOT_KEYS)
     return {
