@@ -9,7 +9,8 @@ from duo_support import STORY, make_story, play, scene
 from game.core import duo
 from game.core.model import Bound, Choice, Condition, Ending
 from game.tools.documents.duo_transcript import played_rounds, render_duo_transcript
-from game.tools.explore.duo import duo_json, duo_text, explore_duo
+from game.tools.explore.duo import explore_duo
+from game.tools.explore.duo_report import duo_json, duo_text
 
 
 def replay_pair(story, pair):
@@ -118,3 +119,39 @@ def test_an_unfinished_duo_transcript_says_so():
     first, rounds, now = played_rounds(STORY, state)
     assert first == duo.new_duo(STORY)
     assert len(rounds) == 1 and now.round == 1 and now.pending == {}
+
+
+def test_the_search_applies_the_rules_of_play_exactly():
+    """The compiled round of the search and game.core.duo agree on every round of many
+    random games: ending, next scenes, meters and the flags that matter."""
+    import random
+
+    from game.tools.explore.duo import _Compiled
+
+    for story in (STORY, make_story(*STORY.scenes.values())):
+        compiled = _Compiled(story)
+        sides = compiled.sides
+        for seed in range(150):
+            rng = random.Random(seed)
+            state = duo.new_duo(story)
+            while not state.over:
+                scenes = tuple(state.scenes[s] for s in sides)
+                meters = tuple(state.meters[m.id] for m in compiled.meters)
+                bits = compiled.mask(state.flags)
+                picks = []
+                for side, at in zip(sides, scenes, strict=True):
+                    open_ = compiled.open_choices(side, at, meters, bits)
+                    assert [c.id for c in open_] == [
+                        o.choice_id for o in duo.options(story, state, side) if o.open
+                    ]
+                    picks.append(rng.choice(open_))
+                ending, nxt, after, flags = compiled.round_outcome(tuple(picks), meters, bits)
+                for side, pick in zip(sides, picks, strict=True):
+                    state = duo.move(story, state, side, pick.id)
+                assert after == tuple(state.meters[m.id] for m in compiled.meters)
+                assert flags == compiled.mask(state.flags)
+                if ending is None and compiled.stuck(nxt, after, flags):
+                    ending = compiled.resolve_end(after, flags)
+                assert ending == state.ending
+                if ending is None:
+                    assert nxt == tuple(state.scenes[s] for s in sides)

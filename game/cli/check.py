@@ -44,6 +44,15 @@ def _warnings(
                     file=out,
                 )
         complete = checked.complete
+        if story.duo is not None:  # the duo summit: every joint state
+            from game.tools.explore.duo import explore_duo
+            from game.tools.explore.duo_report import duo_summary, duo_warnings, one_player_only
+
+            together = explore_duo(story)
+            warnings = one_player_only(warnings, together) + duo_warnings(story, together)
+            if out is not None:
+                print(shown(duo_summary(story, together)), file=out)
+            complete = complete and together.complete
     else:
         from game.tools.static import definitions, quick_stats, quick_stats_text, static_warnings
 

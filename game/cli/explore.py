@@ -56,11 +56,25 @@ def run_explore(args: argparse.Namespace) -> int:
     if progress is not None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     checked = check_all_asserts(story, roles, max_states=args.max_states)
+    together = None  # the duo summit, both sides at once (not with --role)
+    if story.duo is not None and args.role is None:
+        from game.tools.explore.duo import explore_duo
+        from game.tools.explore.duo_report import duo_json, duo_text
+
+        together = explore_duo(story, max_states=args.max_states, progress=progress)
+        if progress is not None:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
     if args.json:
-        print(json.dumps(explore_json(story, reports, args.max_states, checked), indent=2))
+        data = explore_json(story, reports, args.max_states, checked)
+        if together is not None:
+            data["duo"] = duo_json(together)
+        print(json.dumps(data, indent=2))
     else:
         print(explore_text(story, reports, args.max_states, checked))
-    if not all(r.complete for r in reports.values()):
+        if together is not None:
+            print()
+            print(duo_text(story, together))
+    if not all(r.complete for r in reports.values()) or (together and not together.complete):
         print(
             f"The search stopped at --max-states {args.max_states:,}; raise it to search further.",
             file=sys.stderr,

@@ -223,6 +223,8 @@ def settle(story: Story, state: DuoState) -> DuoState:
         assert choice is not None
         for meter_id, delta in choice.effects.items():
             meters[meter_id] = story.meters[meter_id].clamp(meters[meter_id] + delta)
+        for meter_id, value in getattr(choice, "set_meters", {}).items():  # as the engine
+            meters[meter_id] = story.meters[meter_id].clamp(value)
         flags = (flags | choice.set) - choice.clear
         made.append((role, choice, DuoMove(role, scene_id, choice.id)))
     this_round = tuple(m for _, _, m in made)

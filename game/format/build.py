@@ -17,6 +17,7 @@ from game.core.model import (
     Scene,
     Story,
 )
+from game.format.duo import build_duo, chosen_flags, mark_chosen, role_names
 from game.format.references import References
 from game.format.shapes import (
     ID,
@@ -43,6 +44,8 @@ class Build(References):
         self._check_story()
         scenes = {sid: self._scene(f, sid, t) for sid, (f, t) in self.scenes.items()}
         endings = {eid: self._ending(f, eid, t) for eid, (f, t) in self.endings.items()}
+        scenes = mark_chosen(self, scenes)
+        duo = build_duo(self, scenes)
         injects = {nid: self._inject(f, nid, t) for nid, (f, t) in self.injects.items()}
         self._check_starts()
         self._check_fallback()
@@ -67,6 +70,7 @@ class Build(References):
             digest=self.digest.hexdigest(),
             ending_order=tuple(order),
             injects={k: n for k, n in injects.items() if n is not None},
+            duo=duo,
         )
 
     def _condition(self, f: StoryFile, value: Any, path: Key, depth: int = 0) -> Condition:
@@ -80,6 +84,8 @@ class Build(References):
         flags: frozenset[str] = frozenset()
         not_flags: frozenset[str] = frozenset()
         any_of: list[Condition] = []
+        chosen: frozenset[str] = frozenset()
+        roles: frozenset[str] = frozenset()
         for key, item in value.items():
             kpath = (*path, key)
             if key in ("flags", "not_flags"):
@@ -93,6 +99,10 @@ class Build(References):
                     f.problem(kpath, "`any` must be a non-empty list of conditions")
                     continue
                 any_of = [self._condition(f, c, (*kpath, i), depth + 1) for i, c in enumerate(item)]
+            elif key == "chosen":
+                chosen = chosen_flags(self, f, item, kpath)
+            elif key == "role":
+                roles = role_names(self, f, item, kpath)
             elif key in self.meters:
                 bound = self._bound(f, item, kpath)
                 if bound is not None:
@@ -105,7 +115,13 @@ class Build(References):
                     f"a condition takes a meter ({', '.join(self.meters) or 'none defined'}), "
                     "flags, not_flags or any",
                 )
-        return Condition(meters=meters, flags=flags, not_flags=not_flags, any=tuple(any_of))
+        return Condition(
+            meters=meters,
+            flags=flags | chosen,
+            not_flags=not_flags,
+            any=tuple(any_of),
+            roles=roles,
+        )
 
     def _bound(self, f: StoryFile, item: Any, path: Key) -> Bound | None:
         shape = "must be a table like { min = 3 }, { max = 7 } or { min = 3, max = 7 }"
@@ -213,6 +229,7 @@ class Build(References):
             passages=self._passages(f, table, path) if "passages" in table else (),
             roles=tuple(roles),
             source=self._sources(f, table, path),
+            round=table.get("round", ""),
             file=f.display,
             line=f.header_line(path),
         )

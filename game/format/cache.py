@@ -33,6 +33,7 @@ import attrs
 from game.core import frozenmap, model
 from game.core.model import Scene, Story
 from game.format import build, loader, references, shapes
+from game.format import duo as duo_format
 from game.format.loader import Problem
 from game.format.loader import check_story as _load
 
@@ -92,7 +93,7 @@ def _salt() -> bytes:
         code = hashlib.sha256(FORMAT)
         code.update(sys.version.encode())
         modules = (
-            *(loader, shapes, references, build),  # the loader, in its three parts
+            *(loader, shapes, references, build, duo_format),  # the loader, in its parts
             *(model, frozenmap),
             *(sys.modules["game.format.locate"], sys.modules["tomli"]),
         )

@@ -26,7 +26,7 @@ from game.format.locate import Headers, Locator, header_lines
 FORMAT = 1
 ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
-RESERVED_CONDITION_KEYS = ("flags", "not_flags", "any")
+RESERVED_CONDITION_KEYS = ("flags", "not_flags", "any", "chosen", "role")
 
 
 @attrs.frozen
@@ -111,6 +111,7 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "source": ("strs", False),
         "passages": ("tables", False),
         "choices": ("tables", False),
+        "round": ("str", False),
     },
     "passage": {"when": ("table", True), "text": ("str", True), "asserts": ("table", False)},
     "choice": {
@@ -126,6 +127,8 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "locked_reason": ("str", False),
     },
     "route": {"when": ("table", True), "goto": ("str", True)},
+    "duo": {"roles": ("strs", True), "rounds": ("strs", True), "start": ("table", True)},
+    "round": {"title": ("str", True), "text": ("str", False)},
     "inject": {
         "title": ("str", True),
         "text": ("str", True),
@@ -146,7 +149,7 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "asserts": ("table", False),
     },
 }
-ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings", "injects")
+ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings", "injects", "duo", "rounds")
 NOTHING: dict[str, Any] = {}
 NO_FLAGS: frozenset[str] = frozenset()
 
@@ -312,6 +315,11 @@ class LoadState:
         self.misshapen: set[Key] = set()
         #: files that could not be read or parsed
         self.unreadable = 0
+        #: the duo summit's tables (game.format.duo): [duo], [rounds.<id>], and where a
+        #: condition asks that a choice was `chosen` (file, key, "scene/choice")
+        self.duo_table: tuple[StoryFile, dict[str, Any]] | None = None
+        self.rounds: dict[str, tuple[StoryFile, dict[str, Any]]] = {}
+        self.chosen_refs: list[tuple[StoryFile, Key, str]] = []
 
 
 class ShapeChecks(LoadState):
@@ -332,12 +340,15 @@ class ShapeChecks(LoadState):
                 f.problem((key,), f"'{key}' must be a table, like [{key}] or [{key}.<id>]")
         if isinstance(data.get("story"), dict):
             self._story(f, data["story"])
+        if isinstance(data.get("duo"), dict):
+            self._duo(f, data["duo"])
         for kind, target in (
             ("meters", self.meters),
             ("roles", self.roles),
             ("scenes", self.scenes),
             ("endings", self.endings),
             ("injects", self.injects),
+            ("rounds", self.rounds),
         ):
             section = data.get(kind)
             if not isinstance(section, dict):
@@ -373,9 +384,24 @@ class ShapeChecks(LoadState):
                 elif kind == "injects":
                     target[item_id] = (f, table)  # type: ignore[assignment]
                     self._shape(f, table, "inject", where)
+                elif kind == "rounds":
+                    target[item_id] = (f, table)  # type: ignore[assignment]
+                    self._shape(f, table, "round", where)
                 else:
                     target[item_id] = (f, table)  # type: ignore[assignment]
                     self._shape_ending(f, item_id, table)
+
+    def _duo(self, f: StoryFile, table: dict[str, Any]) -> None:
+        """A file's `[duo]`: at most one in the story (built in `game.format.duo`)."""
+        if self.duo_table is not None:
+            other = self.duo_table[0]
+            f.problem(
+                ("duo",),
+                f"defined twice: here and at {other.display}:{other.line(('duo',))}; "
+                "a story has at most one [duo]",
+            )
+            return
+        self.duo_table = (f, table)
 
     def _story(self, f: StoryFile, table: dict[str, Any]) -> None:
         if self.story_table is not None:

@@ -282,7 +282,7 @@ class PlainDuo:
         me = session.role
         self.say(story.title + (f": {story.subtitle}" if story.subtitle else ""))
         self.say(f"Duo summit in room '{session.room}': you advise as {self.label(me)}.")
-        if session.state.moves:
+        if any(m.role == me for m in session.state.moves):
             self.say(f"Resuming the game of room '{session.room}'.")
         partner = session.partner()
         if partner is not None:
@@ -335,14 +335,19 @@ class PlainDuo:
     def wait(self) -> DuoState:
         """Wait for the other side's move of this round, saying so once."""
         session = self.session
-        partner = session.partner()
+        partner = session.poll().partner  # and the session's own idea of it, from now
         label = self.label(session.other(session.role))
         self.say()
         self.say(f"Waiting for {label} to choose...")
+        if partner is not None and partner.status == AWAY:
+            self.say(f"{label} has not joined the room yet.")
+        elif partner is not None and partner.status == LEFT:
+            self.say(self.partner_line(partner, None))
         while session.waiting_for_partner():
             time.sleep(POLL)
             polled = session.poll()
-            if polled.partner_changed and polled.partner is not None:
+            still = session.waiting_for_partner()  # a partner gone after the last move: no news
+            if polled.partner_changed and polled.partner is not None and still:
                 self.say(self.partner_line(polled.partner, partner))
                 partner = polled.partner
         return session.state

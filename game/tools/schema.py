@@ -29,6 +29,7 @@ ID_PATTERN = _js_pattern(ID.pattern)
 CHOICE_ID_PATTERN = _js_pattern(CHOICE_ID.pattern)
 _BARE_ID = ID_PATTERN[1:-1]
 GOTO_PATTERN = f"^(end|end:{_BARE_ID}|{_BARE_ID})$"
+CHOSEN_PATTERN = f"^{_BARE_ID}/{CHOICE_ID_PATTERN[1:-1]}$"
 
 #: what each key means: shown by editors on hover and completion
 DESCRIPTIONS: dict[str, dict[str, str]] = {
@@ -61,6 +62,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "source": "Paragraphs of the source this scene draws on.",
         "passages": "Extra text shown after `text` while its `when` holds.",
         "choices": "What the player may do here.",
+        "round": (
+            "The duo round this scene belongs to (a round of [duo].rounds): a duo scene. "
+            "Its choices lead the same side to a scene of the next round, or end the game."
+        ),
     },
     "passage": {
         "when": "The condition under which the text is shown.",
@@ -85,6 +90,15 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "route": {
         "when": "The condition under which this route is taken.",
         "goto": 'A scene id, "end:<ending id>", or "end".',
+    },
+    "duo": {
+        "roles": "The two sides (role ids); their moves of a round apply in this order.",
+        "rounds": "The round ids, in play order.",
+        "start": 'Each side\'s first scene, a scene of the first round: { trump = "..." }.',
+    },
+    "round": {
+        "title": "The round's title, as both players see it.",
+        "text": "A line both players read as the round begins.",
     },
     "inject": {
         "title": "The news flash's headline.",
@@ -115,6 +129,11 @@ ROOT_DESCRIPTIONS = {
     "roles": "The roles: [roles.<id>]; at least one in the story.",
     "scenes": "The scenes: [scenes.<id>].",
     "endings": "The endings: [endings.<id>]; one without `when` is the fallback.",
+    "duo": (
+        "The duo summit: two players, one per side, play one game in rounds "
+        "(at most one [duo] in a story)."
+    ),
+    "rounds": "The duo summit's rounds: [rounds.<id>] with a title (optional).",
     "injects": (
         "News a teacher may send into running games: [injects.<id>] "
         "(mar-a-lago teach DIR --inject <id>)."
@@ -157,6 +176,14 @@ _REFINED: dict[tuple[str, str], dict[str, Any]] = {
     ("ending", "when"): _ref("condition"),
     ("ending", "passages"): {"type": "array", "items": _ref("passage")},
     ("ending", "asserts"): _ref("condition"),
+    ("scene", "round"): _ref("id"),
+    ("duo", "roles"): {"type": "array", "items": _ref("id"), "minItems": 2, "maxItems": 2},
+    ("duo", "rounds"): {"type": "array", "items": _ref("id"), "minItems": 1},
+    ("duo", "start"): {
+        "type": "object",
+        "propertyNames": _ref("id"),
+        "additionalProperties": _ref("id"),
+    },
     ("inject", "effects"): _ref("effects"),
     ("inject", "set"): _ref("flags"),
     ("inject", "roles"): {"type": "array", "items": _ref("id")},
@@ -229,6 +256,22 @@ def build_schema() -> dict[str, Any]:
                 "items": _ref("condition"),
                 "description": "At least one of these conditions holds.",
             },
+            "chosen": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "pattern": CHOSEN_PATTERN},
+                "description": (
+                    'Every one of these choices ("scene/choice") has been made in this game '
+                    "(in a duo summit: by either side)."
+                ),
+            },
+            "role": {
+                "description": (
+                    "The player plays this role (or one of these); in a duo summit, the "
+                    "side reading the text or making the choice."
+                ),
+                "oneOf": [_ref("id"), {"type": "array", "minItems": 1, "items": _ref("id")}],
+            },
         },
         "propertyNames": _ref("id"),
         "additionalProperties": _ref("bound"),
@@ -245,6 +288,8 @@ def build_schema() -> dict[str, Any]:
         "endings": _map("ending", ROOT_DESCRIPTIONS["endings"], _ref("id")),
         "injects": _map("inject", ROOT_DESCRIPTIONS["injects"], _ref("id")),
     }
+    properties["duo"] = {**_ref("duo"), "description": ROOT_DESCRIPTIONS["duo"]}
+    properties["rounds"] = _map("round", ROOT_DESCRIPTIONS["rounds"], _ref("id"))
     assert list(properties) == list(ROOT_KEYS)
     return {
         "$schema": DIALECT,

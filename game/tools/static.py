@@ -83,6 +83,8 @@ def map_reachable(story: Story, starts: Iterable[str] | None = None) -> set[str]
     """Scenes some goto or route leads to from the starts (every role's, by default),
     conditions ignored."""
     seen = set(starts if starts is not None else (r.start for r in story.roles.values()))
+    if starts is None and story.duo is not None:  # the duo summit's sides start there
+        seen.update(story.duo.start.values())
     todo = list(seen)
     scenes = story.scenes
     while todo:

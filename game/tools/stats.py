@@ -206,7 +206,7 @@ def story_warnings(
     else:
         reached = _map_reachable(story)
     for sid, scene in story.scenes.items():
-        if sid not in reached:
+        if sid not in reached and not scene.round:  # duo scenes: the duo search's
             how = "no role reaches it" if complete else "no goto leads to it from a start"
             warn(scene.file, scene.line, f"scene '{sid}': {how}; link it or remove it")
     if complete:

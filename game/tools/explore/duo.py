@@ -16,24 +16,27 @@ which end the game by rank.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import deque
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 import attrs
 
 from game.core import duo, engine
-from game.core.duo import DuoMove, DuoState
-from game.core.model import Condition, Story
+from game.core.model import Choice, Condition, Story
 
 Step = tuple[str, str]  # (scene id, choice id)
 #: each side's moves, in side order
 Pair = tuple[tuple[Step, ...], ...]
-Key = tuple[tuple[str | None, ...], tuple[int, ...], frozenset[str]]
+#: a joint state in the search: each side's scene, the meters, the flags' bits
+State = tuple[tuple[str, ...], tuple[int, ...], int]
+#: called now and then with (states so far, seconds)
+Progress = Callable[[int, float], None]
 
 #: the search stops after this many joint states unless told otherwise
-MAX_STATES = 500_000
+MAX_STATES = 2_000_000
 
 
 @attrs.frozen
@@ -68,71 +71,220 @@ class DuoReport:
         return tuple(e for e, pair in self.endings.items() if pair is None)
 
 
-def _tested_flags(story: Story) -> frozenset[str]:
-    found: set[str] = set()
+# -- the story compiled for the search ---------------------------------------------------
 
-    def walk(cond: Condition | None) -> None:
+Meters = tuple[int, ...]
+Pred = Callable[[Meters, int], bool]
+
+
+def _always(meters: Meters, flags: int) -> bool:
+    return True
+
+
+def _never(meters: Meters, flags: int) -> bool:
+    return False
+
+
+class _Choice(NamedTuple):
+    id: str
+    requires: Pred
+    #: (meter index, delta, min, max), and (index, value, min, max, 1) to set a meter
+    effects: tuple[tuple[int, ...], ...]
+    set: int
+    clear: int
+    routes: tuple[tuple[Pred, str], ...]
+    goto: str
+
+
+class _Compiled:
+    """The rules of a round on ints: meters a tuple, flags a bit field of the flags that
+    can change play (tested by a `requires`, a route or an ending's `when`; passages
+    are text and never do). `round_outcome` mirrors `game.core.duo.settle` and `stuck`,
+    a test holds them equal."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.sides = duo.duo_of(story).roles
+        self.meters = list(story.meters.values())
+        self.meter_index = {m.id: i for i, m in enumerate(self.meters)}
+        tested: set[str] = set()
+        for cond in _play_conditions(story):
+            tested |= _flags_of(cond)
+        self.bit = {flag: 1 << i for i, flag in enumerate(sorted(tested))}
+        first = self.sides[0]  # the ending is the pair's: its `when` reads the first side
+        self.ending_order = [
+            (e, self.pred(story.endings[e].when, first)) for e in story.ending_order
+        ]
+        self.immediate = [
+            (e, self.pred(story.endings[e].when, first))
+            for e in story.ending_order
+            if story.endings[e].immediate
+        ]
+        #: side -> scene -> its choices, their conditions read as that side's
+        self.choices: dict[str, dict[str, tuple[_Choice, ...]]] = {}
+        for side in self.sides:
+            self.choices[side] = {
+                sid: tuple(self.choice(c, side) for c in scene.choices)
+                for sid, scene in story.scenes.items()
+                if scene.round and (not scene.roles or side in scene.roles)
+            }
+
+    def choice(self, c: Choice, side: str) -> _Choice:
+        meters = self.story.meters
+        effects = tuple(
+            (self.meter_index[m], d, meters[m].min, meters[m].max) for m, d in c.effects.items()
+        )
+        # `set_meters` (where the story format has it): after the effects, clamped
+        effects += tuple(
+            (self.meter_index[m], v, meters[m].min, meters[m].max, 1)  # type: ignore[misc]
+            for m, v in getattr(c, "set_meters", {}).items()
+        )
+        return _Choice(
+            c.id,
+            self.pred(c.requires, side),
+            effects,
+            self.mask(c.set),
+            self.mask(c.clear),
+            tuple((self.pred(r.when, side), r.goto) for r in c.routes),
+            c.goto,
+        )
+
+    def mask(self, flags: frozenset[str]) -> int:
+        bits = 0
+        for flag in flags:
+            bits |= self.bit.get(flag, 0)
+        return bits
+
+    def pred(self, cond: Condition | None, role: str) -> Pred:
+        """A condition as a predicate on (meters, flag bits), read as `role`'s."""
         if cond is None:
-            return
-        found.update(cond.flags, cond.not_flags)
-        for inner in cond.any:
-            walk(inner)
+            return _always
+        if cond.roles and role not in cond.roles:
+            return _never
+        bounds = tuple((self.meter_index[m], b.min, b.max) for m, b in cond.meters.items())
+        need, never = self.mask(cond.flags), self.mask(cond.not_flags)
+        inner = tuple(self.pred(c, role) for c in cond.any)
+        every = tuple(self.pred(c, role) for c in getattr(cond, "all", ()))
+        if not bounds and not inner and not every:
+            if not never:
+                return lambda meters, flags: flags & need == need
+            return lambda meters, flags: flags & need == need and not flags & never
 
+        def holds(meters: Meters, flags: int) -> bool:
+            for index, low, high in bounds:
+                value = meters[index]
+                if (low is not None and value < low) or (high is not None and value > high):
+                    return False
+            if flags & need != need or flags & never:
+                return False
+            if every and not all(p(meters, flags) for p in every):
+                return False
+            return not inner or any(p(meters, flags) for p in inner)
+
+        return holds
+
+    def open_choices(self, side: str, scene: str, meters: Meters, flags: int) -> list[_Choice]:
+        return [c for c in self.choices[side][scene] if c.requires(meters, flags)]
+
+    def resolve_end(self, meters: Meters, flags: int) -> str:
+        for eid, when in self.ending_order:
+            if when(meters, flags):
+                return eid
+        raise engine.GameError("no ending holds; the story needs a fallback ending without `when`")
+
+    def stuck(self, scenes: tuple[str, ...], meters: Meters, flags: int) -> tuple[str, ...]:
+        """The sides with nothing open at their scenes."""
+        return tuple(
+            side
+            for side, scene in zip(self.sides, scenes, strict=True)
+            if not any(c.requires(meters, flags) for c in self.choices[side][scene])
+        )
+
+    def round_outcome(
+        self, picks: tuple[_Choice, ...], meters: Meters, flags: int
+    ) -> tuple[str | None, tuple[str, ...], Meters, int]:
+        """(ending or None, next scenes, meters, flags) after a round; the next scenes are
+        not checked for an open choice (`stuck` does)."""
+        values = list(meters)
+        for choice in picks:
+            for index, delta, low, high, *absolute in choice.effects:
+                value = delta if absolute else values[index] + delta
+                values[index] = low if value < low else high if value > high else value
+            flags = (flags | choice.set) & ~choice.clear
+        after = tuple(values)
+        for eid, when in self.immediate:
+            if when(after, flags):
+                return eid, (), after, flags
+        gotos = []
+        for choice in picks:
+            goto = choice.goto
+            for when, target in choice.routes:
+                if when(after, flags):
+                    goto = target
+                    break
+            gotos.append(goto)
+        nxt = tuple(gotos)
+        if any(g == engine.END or g.startswith(engine.END_PREFIX) for g in nxt):
+            for goto in nxt:
+                if goto.startswith(engine.END_PREFIX):
+                    return goto[len(engine.END_PREFIX) :], (), after, flags
+            return self.resolve_end(after, flags), (), after, flags
+        return None, nxt, after, flags
+
+
+def _steps(scenes: tuple[str, ...], picks: tuple[_Choice, ...]) -> tuple[Step, ...]:
+    return tuple((scene, c.id) for scene, c in zip(scenes, picks, strict=True))
+
+
+def _play_conditions(story: Story) -> Iterable[Condition]:
     for scene in story.scenes.values():
-        for passage in scene.passages:
-            walk(passage.when)
         for choice in scene.choices:
-            walk(choice.requires)
+            if choice.requires is not None:
+                yield choice.requires
             for route in choice.routes:
-                walk(route.when)
+                yield route.when
     for ending in story.endings.values():
-        walk(ending.when)
-        for passage in ending.passages:
-            walk(passage.when)
-    return frozenset(found)
+        if ending.when is not None:
+            yield ending.when
+
+
+def _flags_of(cond: Condition) -> set[str]:
+    names = set(cond.flags | cond.not_flags)
+    for inner in cond.any:
+        names |= _flags_of(inner)
+    return names
 
 
 def _duo_scenes(story: Story, side: str) -> list[str]:
     return [s.id for s in story.scenes.values() if s.round and (not s.roles or side in s.roles)]
 
 
-def explore_duo(story: Story, max_states: int = MAX_STATES) -> DuoReport:
-    """Search every joint state of the story's duo summit."""
+def explore_duo(
+    story: Story, max_states: int = MAX_STATES, progress: Progress | None = None
+) -> DuoReport:
+    """Search every joint state of the story's duo summit, breadth first."""
     began = time.perf_counter()
-    sides = duo.duo_of(story).roles
-    tested = _tested_flags(story)
-    meters = tuple(story.meters)
-
-    def bare(state: DuoState) -> DuoState:
-        return DuoState(
-            scenes=dict(state.scenes),
-            meters=dict(state.meters),
-            flags=state.flags & tested,
-            round=state.round,
-        )
-
-    def key(state: DuoState) -> Key:
-        return (
-            tuple(state.scenes[s] for s in sides),
-            tuple(state.meters[m] for m in meters),
-            state.flags,
-        )
-
-    start = bare(duo.new_duo(story))
-    parents: dict[Key, tuple[Key | None, tuple[Step, ...]]] = {key(start): (None, ())}
+    compiled = _Compiled(story)
+    sides = compiled.sides
+    starts = tuple(duo.duo_of(story).start[s] for s in sides)
+    first: State = (starts, tuple(m.start for m in compiled.meters), 0)
+    parents: dict[State, tuple[State | None, tuple[Step, ...]]] = {first: (None, ())}
     endings: dict[str, Pair | None] = dict.fromkeys(story.endings)
     reached: dict[str, set[str]] = {s: set() for s in sides}
     opened: set[Step] = set()
     dead: dict[tuple[tuple[str | None, ...], tuple[str, ...]], list[Any]] = {}
+    nobody: Pair = tuple(() for _ in sides)
+    #: joint states where a side has nothing open (counted once each)
+    stuck_states: set[State] = set()
 
-    def path(k: Key, last: tuple[Step, ...] = ()) -> Pair:
+    def path(state: State, last: tuple[Step, ...] = ()) -> Pair:
         rounds: list[tuple[Step, ...]] = [last] if last else []
         while True:
-            parent, pair = parents[k]
+            parent, pair = parents[state]
             if parent is None:
                 break
             rounds.append(pair)
-            k = parent
+            state = parent
         rounds.reverse()
         return tuple(tuple(r[i] for r in rounds) for i in range(len(sides)))
 
@@ -140,59 +292,53 @@ def explore_duo(story: Story, max_states: int = MAX_STATES) -> DuoReport:
         if endings.get(ending) is None:
             endings[ending] = pair
 
-    if start.over:  # a side has nothing open at its very first scene
-        stuck = duo.stuck(
-            story, attrs.evolve(start, scenes=dict(duo.duo_of(story).start), ending=None)
-        )
-        scenes: tuple[str | None, ...] = tuple(duo.duo_of(story).start[s] for s in sides)
-        dead[(scenes, stuck)] = [1, start.ending, tuple(() for _ in sides)]
-        assert start.ending is not None
-        ended(start.ending, tuple(() for _ in sides))
-    queue: deque[DuoState] = deque([] if start.over else [start])
+    stuck_at_start = tuple(
+        side
+        for side, scene in zip(sides, starts, strict=True)
+        if not compiled.open_choices(side, scene, first[1], 0)
+    )
+    queue: deque[State] = deque()
+    if stuck_at_start:
+        at_start = compiled.resolve_end(first[1], 0)
+        dead[(starts, stuck_at_start)] = [1, at_start, nobody]
+        ended(at_start, nobody)
+    else:
+        queue.append(first)
     complete = True
     while queue:
         state = queue.popleft()
-        here = key(state)
+        scenes, meters, flags = state
         options = []
-        for side in sides:
-            scene = state.scenes[side]
-            assert scene is not None
+        for side, scene in zip(sides, scenes, strict=True):
             reached[side].add(scene)
-            open_ = [o.choice_id for o in duo.options(story, state, side) if o.open]
-            opened.update((scene, c) for c in open_)
-            options.append([(side, scene, c) for c in open_])
-        pairs: list[list[tuple[str, str, str]]] = [[]]
-        for side_options in options:
-            pairs = [[*p, o] for p in pairs for o in side_options]
-        for combo in pairs:
-            pending = attrs.evolve(
-                state,
-                pending={side: choice for side, _, choice in combo},
-                moves=tuple(DuoMove(*m) for m in combo),
-            )
-            settled = duo.settle(story, pending)
-            last = tuple((scene, choice) for _, scene, choice in combo)
-            if settled.over:
-                assert settled.ending is not None
-                ended(settled.ending, path(here, last))
+            open_ = compiled.open_choices(side, scene, meters, flags)
+            opened.update((scene, c.id) for c in open_)
+            options.append(open_)
+        for picks in itertools.product(*options):
+            ending, nxt, after, bits = compiled.round_outcome(picks, meters, flags)
+            if ending is not None:
+                if endings[ending] is None:
+                    ended(ending, path(state, _steps(scenes, picks)))
                 continue
-            stuck = duo.stuck(story, settled)
+            key: State = (nxt, after, bits)
+            if key in parents or key in stuck_states:
+                continue
+            stuck = compiled.stuck(nxt, after, bits)
             if stuck:
-                ending = engine.resolve_end(story, duo.view(story, settled, sides[0]))
-                scenes = tuple(settled.scenes[s] for s in sides)
-                entry = dead.setdefault((scenes, stuck), [0, ending, path(here, last)])
+                stuck_states.add(key)
+                last = _steps(scenes, picks)
+                end = compiled.resolve_end(after, bits)
+                entry = dead.setdefault((nxt, stuck), [0, end, path(state, last)])
                 entry[0] += 1
-                ended(ending, path(here, last))
-                continue
-            nxt = bare(settled)
-            k = key(nxt)
-            if k in parents:
+                ended(end, path(state, last))
                 continue
             if len(parents) >= max_states:
                 complete = False
                 continue
-            parents[k] = (here, last)
-            queue.append(nxt)
+            parents[key] = (state, _steps(scenes, picks))
+            queue.append(key)
+            if progress is not None and not len(parents) & 0xFFFF:
+                progress(len(parents), time.perf_counter() - began)
     unreached = {
         side: tuple(s for s in _duo_scenes(story, side) if s not in reached[side]) for side in sides
     }
@@ -218,78 +364,3 @@ def explore_duo(story: Story, max_states: int = MAX_STATES) -> DuoReport:
         dead_ends=dead_ends,
         seconds=time.perf_counter() - began,
     )
-
-
-# -- output ---------------------------------------------------------------------------
-
-
-def _moves_text(story: Story, moves: tuple[Step, ...]) -> str:
-    return " -> ".join(f"{scene}/{choice}" for scene, choice in moves) or "(no move)"
-
-
-def duo_text(story: Story, report: DuoReport) -> str:
-    """The report in words, for `mar-a-lago explore`."""
-    labels = {s: story.roles[s].label for s in report.sides}
-    out = [
-        f"Duo summit ({' and '.join(labels.values())}): {report.states:,} joint states"
-        + ("" if report.complete else " (search stopped: incomplete)")
-        + f", {report.seconds:.2f} s"
-    ]
-    out.append("  Endings (the shortest pair of move lists):")
-    for ending, pair in report.endings.items():
-        if pair is None:
-            out.append(f"    {ending}: never reached by any pair of strategies")
-            continue
-        out.append(f"    {ending}: in {len(pair[0])} round(s)")
-        for side, moves in zip(report.sides, pair, strict=True):
-            out.append(f"      {side}: {_moves_text(story, moves)}")
-    for side in report.sides:
-        unreached = report.unreached_scenes[side]
-        out.append(f"  Duo scenes {side} never reaches: {', '.join(unreached) or 'none'}")
-    shut = ", ".join(f"{s}/{c}" for s, c in report.unopened_choices)
-    out.append(f"  Choices never open: {shut or 'none'}")
-    if not report.dead_ends:
-        out.append("  Dead ends: none")
-    for end in report.dead_ends:
-        where = ", ".join(
-            f"{side} at {scene}" for side, scene in zip(report.sides, end.scenes, strict=True)
-        )
-        kind = "one side can move and the other cannot" if end.one_sided else "no side can move"
-        out.append(
-            f"  Dead end ({kind}): {where}; stuck: {', '.join(end.stuck)}; "
-            f"{end.states} state(s), ends at '{end.ending}'"
-        )
-        for side, moves in zip(report.sides, end.moves, strict=True):
-            out.append(f"      {side}: {_moves_text(story, moves)}")
-    return "\n".join(out)
-
-
-def duo_json(report: DuoReport) -> dict[str, Any]:
-    def pair(p: Pair | None) -> dict[str, list[list[str]]] | None:
-        if p is None:
-            return None
-        return {
-            side: [list(step) for step in moves]
-            for side, moves in zip(report.sides, p, strict=True)
-        }
-
-    return {
-        "sides": list(report.sides),
-        "states": report.states,
-        "complete": report.complete,
-        "endings": {e: pair(p) for e, p in report.endings.items()},
-        "unreachable_endings": list(report.unreachable_endings),
-        "unreached_scenes": {s: list(v) for s, v in report.unreached_scenes.items()},
-        "unopened_choices": [list(step) for step in report.unopened_choices],
-        "dead_ends": [
-            {
-                "scenes": dict(zip(report.sides, end.scenes, strict=True)),
-                "stuck": list(end.stuck),
-                "one_sided": end.one_sided,
-                "states": end.states,
-                "ending": end.ending,
-                "moves": pair(end.moves),
-            }
-            for end in report.dead_ends
-        ],
-    }

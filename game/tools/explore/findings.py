@@ -41,7 +41,7 @@ def report(search: Search, raw: Raw, t0: float) -> RoleReport:
     unreachable = tuple(
         sid
         for sid, scene in story.scenes.items()
-        if sid not in reached and (not scene.roles or role in scene.roles)
+        if sid not in reached and (not scene.roles or role in scene.roles) and not scene.round
     )
     never_open = tuple(
         (sid, choice.id)

@@ -68,7 +68,9 @@ def explore_json(
         "story": {"id": story.id, "version": story.version},
         "max_states": max_states,
         "complete": all(r.complete for r in reports.values()),
-        "unreachable_scenes": [s for s in story.scenes if s not in reached],
+        "unreachable_scenes": [
+            s for s, scene in story.scenes.items() if s not in reached and not scene.round
+        ],
         "roles": roles,
     }
 
