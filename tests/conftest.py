@@ -20,6 +20,8 @@ def _isolated_saves(
     folder = tmp_path_factory.mktemp("default-saves")
     monkeypatch.setenv("MAR_A_LAGO_SAVES_DIR", str(folder))
     monkeypatch.setenv("MAR_A_LAGO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # the player's settings (the theme) too: never the real config folder
+    monkeypatch.setenv("MAR_A_LAGO_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     return folder
 
 

@@ -76,7 +76,7 @@ def test_plain_plays_to_an_ending_from_stdin(tmp_path):
     assert "Trust 5/10 (+2)" in out
     assert "== THE END: Good ==" in out and "Warmth helped." in out
     assert "For discussion:" in out and "Why?" in out
-    assert (tmp_path / "autosave.json").exists()
+    assert list(tmp_path.glob("autosave-mini-alice-*.json"))  # the game's own autosave
 
 
 def test_plain_reasks_on_bad_input_and_locked_choices(tmp_path):
@@ -154,7 +154,7 @@ def test_plain_load_of_a_bad_save_exits_nonzero_and_leaves_it(tmp_path, damage, 
         str(tmp_path),
         stdin="1\n",
     )
-    slot = tmp_path / "autosave.json"
+    [slot] = tmp_path.glob("autosave-*.json")
     damage(slot)
     before = slot.read_bytes()
     result = plain("--load", "autosave", "--saves-dir", str(tmp_path))
@@ -261,7 +261,9 @@ def test_plain_autosave_is_a_valid_save(tmp_path, mini_story):
         str(tmp_path),
         stdin="1\n",
     )
-    assert saves.load(mini_story, tmp_path / "autosave.json").state.scene == "yard"
+    [slot] = tmp_path.glob("autosave-mini-alice-*.json")
+    assert saves.check_slot_name(slot.stem)
+    assert saves.load(mini_story, slot).state.scene == "yard"
 
 
 def test_unique_autosave_slots(tmp_path):
@@ -355,4 +357,4 @@ def test_plain_says_saved_only_when_it_is(tmp_path):
         str(tmp_path),
         stdin="1\nq\n",
     )
-    assert "Your game is saved in slot 'autosave'." in saved.stdout
+    assert "Your game is saved in slot 'autosave-mini-alice-" in saved.stdout

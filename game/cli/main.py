@@ -145,7 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a duo summit in room NAME of the saves folder: your side here (--role), "
         "the other side in another terminal with the same --saves-dir",
     )
-    play.add_argument("--load", metavar="SLOT", help="resume the save in this slot")
+    play.add_argument(
+        "--load",
+        metavar="SLOT",
+        help="resume the save in this slot ('autosave': the newest autosave of the story)",
+    )
     play.add_argument(
         "--plain",
         action="store_true",
@@ -193,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--team", type=_player, metavar="TEAM", default=None, help="your team")
     # hidden: the game is served to a browser (it asks the player's name first)
     play.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
-    play.add_argument("--autosave-slot", type=_slot, default="autosave", help=argparse.SUPPRESS)
+    # hidden: None gives each game its own autosave; "unique" a slot per process (served)
+    play.add_argument("--autosave-slot", type=_slot, default=None, help=argparse.SUPPRESS)
 
     check = sub.add_parser("check", help="check a story for errors and print its statistics")
     _story_arg(check)

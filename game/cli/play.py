@@ -47,8 +47,9 @@ def start_point(args: argparse.Namespace, story: Story) -> Start | None:
     return Start(args.from_scene, meters, frozenset(args.flags))
 
 
-def autosave_slot(name: str) -> str:
-    """The autosave slot; "unique" gives each game its own (served classroom games)."""
+def autosave_slot(name: str | None) -> str | None:
+    """The fixed autosave slot, if any: None gives each game a slot of its own; "unique"
+    a slot for this process (served classroom games: one browser tab)."""
     if name != "unique":
         return name
     import datetime as dt
@@ -74,11 +75,13 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         return play_duo(args, story, folder)
     loaded = None
+    loaded_from = None
     if args.load is not None:
         from game.persist import saves
 
+        loaded_from = load_path(folder, story, args.load)
         try:
-            loaded = saves.load(story, saves.resolve(folder, args.load))
+            loaded = saves.load(story, loaded_from)
         except saves.SaveError as exc:
             print(f"Cannot load: {with_flag(exc)}", file=sys.stderr)
             return 1
@@ -89,7 +92,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         return resume_duo(args, story, folder, loaded)
     if args.plain:
-        return play_plain(args, story, folder, loaded, start)
+        return play_plain(args, story, folder, loaded, start, loaded_from)
     from game.tui.app import run_app
 
     return run_app(
@@ -98,6 +101,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         story_dir=args.story,
         role=args.role,
         loaded=loaded,
+        loaded_from=loaded_from,
         start=start,
         watch=args.watch,
         autosave_slot=autosave_slot(args.autosave_slot),
@@ -106,12 +110,31 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
 
+def load_path(folder: Path, story: Story, slot: str) -> Path:
+    """The save `--load SLOT` names: 'autosave' is the newest autosave of this story (each
+    game has its own); any other name is that slot, or a save file's path."""
+    from game.persist import saves
+
+    if slot == saves.AUTOSAVE:
+        from game.session.slots import is_autosave_slot, newest_autosave
+
+        newest = newest_autosave(folder, story)
+        if newest is not None:
+            return newest.path
+        # none of this story loads: the newest autosave still gets its precise refusal
+        for info in saves.slots(folder):
+            if is_autosave_slot(info.name):
+                return info.path
+    return saves.resolve(folder, slot)
+
+
 def play_plain(
     args: argparse.Namespace,
     story: Story,
     folder: Path,
     loaded: Loaded | None,
     start: Start | None,
+    loaded_from: Path | None = None,
 ) -> int:
     from game.core import engine
     from game.plain.linegame import PlainGame
@@ -124,9 +147,11 @@ def play_plain(
         debug=getattr(args, "debug", False),
     )
     state = loaded.state if loaded is not None else None
+    # a game loaded from an autosave goes on in it (the session decides)
+    slot = game.session.slot_of(loaded_from) if loaded_from is not None else None
     if state is None and start is not None:
         role = args.role or game.pick_role()
         if role is None:
             return 0
         state = engine.new_game(story, role, start)
-    return game.run(state, role=args.role)
+    return game.run(state, role=args.role, slot=slot)

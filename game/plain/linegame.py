@@ -1,8 +1,11 @@
 """The line mode: for screen readers, pipes and scripts. No Textual here.
 
-It drives a `GameSession`, as the terminal app does. It prints the scene, its
-passages, the meters and numbered choices, and reads one line at a time: a choice
-number, `u` (undo), `s NAME` (save), `q` (quit) or `?`.
+It drives a `GameSession`, as the terminal app does. It prints the scene (the lines
+that react to the player's last choice first), the meters and numbered choices, and
+reads one line at a time: a choice number, `u` (undo), `s NAME` (save), `q` (quit) or
+`?`. After a choice, one line says what it did to the meters; after a line it cannot
+use, only the reason and the prompt are printed again, not the scene. Every line is
+wrapped to the terminal's width (80 columns when the output is not a terminal).
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
 from game.core import engine
 from game.core.engine import GameState
+from game.core.feedback import effects_line, scene_reading
 from game.core.model import Story
-from game.core.text import meter_line, shown, wrap
+from game.core.text import meter_line, paragraphs, shown
 from game.persist import saves
 from game.plain.flags import with_flag
 from game.plain.lines import read_line
@@ -28,6 +33,20 @@ HELP = (
     "Type the number of a choice and press Enter. Other commands: "
     "u = undo the last choice, s NAME = save to slot NAME, q = quit, ? = this help."
 )
+#: lines are never longer than this, however wide the terminal (for reading)
+MAX_WIDTH = 100
+#: the width when the output is not a terminal (a pipe, a file)
+PIPE_WIDTH = 80
+
+
+def line_width(out: TextIO) -> int:
+    """The columns a line may fill: the terminal's (at most MAX_WIDTH), or PIPE_WIDTH."""
+    try:
+        tty = out.isatty()
+    except (AttributeError, ValueError, OSError):
+        tty = False
+    columns = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
+    return max(20, min(columns, MAX_WIDTH))
 
 
 class PlainGame:
@@ -40,14 +59,16 @@ class PlainGame:
         stderr: TextIO | None = None,
         offer_transcript: bool = False,
         debug: bool = False,
-        autosave_slot: str = saves.AUTOSAVE,
+        autosave_slot: str | None = None,
+        width: int | None = None,
     ) -> None:
-        self.session = GameSession(
-            story, saves_dir, autosave_slot=saves.check_slot_name(autosave_slot)
-        )
+        """`autosave_slot`: None gives each game a slot of its own; a name fixes it.
+        `width`: the columns of a line (default: the terminal's, or 80 in a pipe)."""
+        if autosave_slot is not None:
+            saves.check_slot_name(autosave_slot)
+        self.session = GameSession(story, saves_dir, autosave_slot=autosave_slot)
         self.story = story
         self.saves_dir = saves_dir
-        self.autosave_slot = autosave_slot
         # looked up now, not at import: a closed stdin is None, read as end of input
         self.stdin = stdin if stdin is not None else sys.stdin
         if isinstance(self.stdin, io.TextIOWrapper):
@@ -55,14 +76,42 @@ class PlainGame:
             self.stdin.reconfigure(errors="replace")
         self.out = stdout if stdout is not None else sys.stdout
         self.err = stderr if stderr is not None else sys.stderr
-        self.width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 80) - 2)
+        #: the longest line printed (one column short of the edge: no auto-wrap surprises)
+        self.width = (width if width is not None else line_width(self.out)) - 1
         #: after the ending, offer to write the transcript
         self.transcript_offer = offer_transcript
         #: `play --debug`: exact meters, flags, the scene's id and file:line under each scene
         self.debug = debug
 
+    @property
+    def autosave_slot(self) -> str:
+        """The slot the game in progress autosaves to."""
+        return self.session.autosave_slot
+
     def say(self, text: str = "") -> None:
         print(shown(text), file=self.out, flush=True)  # no control character reaches it
+
+    def tell(self, text: str, indent: str = "", hanging: str | None = None) -> None:
+        """Print `text` (paragraphs apart by a blank line) wrapped to the line width;
+        `hanging` indents the lines after the first of each paragraph."""
+        later = indent if hanging is None else hanging
+        width = max(len(later) + 10, self.width)
+        self.say(
+            "\n\n".join(
+                textwrap.fill(
+                    p,
+                    width=width,
+                    initial_indent=indent,
+                    subsequent_indent=later,
+                    break_on_hyphens=False,
+                )
+                for p in paragraphs(text)
+            )
+        )
+
+    def tell_error(self, text: str) -> None:
+        """A notice on stderr, whole on one line (a log reads it as one)."""
+        print(text, file=self.err, flush=True)
 
     def ask(self, prompt: str) -> str | None:
         self.out.write(prompt)
@@ -85,9 +134,9 @@ class PlainGame:
             return roles[0].id
         self.say("Choose your role:")
         for i, role in enumerate(roles, 1):
-            self.say(f"  {i}. {role.label}")
+            self.tell(f"{i}. {role.label}", "  ", "     ")
             if role.blurb:
-                self.say(wrap(role.blurb, self.width, "     "))
+                self.tell(role.blurb, "     ")
         while True:
             answer = self.ask(f"Role (1-{len(roles)}): ")
             if answer is None:
@@ -98,26 +147,33 @@ class PlainGame:
             self.say(f"Please type a number from 1 to {len(roles)}.")
 
     def show(self, state: GameState, before: GameState | None) -> list[engine.Option]:
+        """Print the scene: title, the lines reacting to what was done, the text, the
+        meters and the numbered choices (locked ones with the reason)."""
         scene = engine.current_scene(self.story, state)
         assert scene is not None
         self.say()
-        self.say(f"== {scene.title} ==")
-        for text in engine.shown_text(self.story, state):
+        self.tell(f"== {scene.title} ==")
+        reactions, texts = scene_reading(self.story, state)
+        for text in [*reactions, *texts]:
             self.say()
-            self.say(wrap(text, self.width))
+            self.tell(text)
         self.say()
-        self.say(
-            "Meters: " + meter_line(self.story, state.meters, before.meters if before else None)
-        )
+        meters = meter_line(self.story, state.meters, before.meters if before else None)
+        self.tell(f"Meters: {meters}", "", "  ")
         self.show_debug(state)
         visible = [o for o in engine.options(self.story, state) if o.visible]
         self.say()
         for number, option in enumerate(visible, 1):
-            line = f"  {number}. {option.text}"
+            line = f"{number}. {option.text}"
             if not option.open:
                 line += f"  [locked: {option.reason}]"
-            self.say(line)
+            self.tell(line, "  ", " " * (len(str(number)) + 4))
         return visible
+
+    def said_choice(self, before: GameState, after: GameState) -> None:
+        """One line: what the choice just made did to the meters."""
+        self.say()
+        self.tell(f"Last choice: {effects_line(self.story, before, after)}", "", "  ")
 
     def show_debug(self, state: GameState) -> None:
         """`play --debug`: what an author needs to find the scene and its state."""
@@ -134,13 +190,14 @@ class PlainGame:
 
     def moved(self, moved: Moved) -> GameState:
         if moved.new_error:  # said once, not after every choice
-            print(f"Notice: {with_flag(moved.autosave_error)}", file=self.err, flush=True)
+            self.tell_error(f"Notice: {with_flag(moved.autosave_error)}")
         return moved.state
 
     def offer_transcript(self, state: GameState) -> None:
         """After the ending: one key (t, Enter) writes the transcript."""
         self.say()
-        answer = self.ask("Press t then Enter to write a transcript (Enter alone to finish): ")
+        self.tell("Press t then Enter to write a transcript (Enter alone to finish).")
+        answer = self.ask("t or Enter: ")
         if answer is None:
             self.say()
             return
@@ -150,94 +207,113 @@ class PlainGame:
         try:
             write_transcript(path, self.story, state)
         except OSError as exc:
-            print(
+            self.tell_error(
                 f"Could not write the transcript to {path} ({exc.strerror or exc}). "
-                f"Write it later with: mar-a-lago transcript {self.autosave_slot}",
-                file=self.err,
-                flush=True,
+                f"Write it later with: mar-a-lago transcript {self.autosave_slot}"
             )
             return
-        self.say(f"Transcript written to {path}")
+        self.say(f"Transcript written to {path}")  # a path to copy: never broken
 
     def show_ending(self, state: GameState) -> None:
         ending = engine.current_ending(self.story, state)
         assert ending is not None
         self.say()
-        self.say(f"== THE END: {ending.title} ==")
+        self.tell(f"== THE END: {ending.title} ==")
         for text in engine.shown_text(self.story, state):
             self.say()
-            self.say(wrap(text, self.width))
+            self.tell(text)
         self.say()
-        self.say("Final meters: " + meter_line(self.story, state.meters))
+        self.tell("Final meters: " + meter_line(self.story, state.meters), "", "  ")
         self.show_debug(state)
         if ending.questions:
             self.say()
             self.say("For discussion:")
             for question in ending.questions:
-                self.say(wrap(f"- {question}", self.width))
+                self.tell(f"- {question}", "", "  ")
 
-    def run(self, state: GameState | None = None, role: str | None = None) -> int:
+    def run(
+        self,
+        state: GameState | None = None,
+        role: str | None = None,
+        slot: str | None = None,
+    ) -> int:
+        """Play from `state` (a loaded save, autosaving on in its `slot`; or a start), or
+        from the title and the role's start; 0 at the end, at `q` or at end of input."""
         story = self.story
         if state is None:
-            self.say(story.title + (f": {story.subtitle}" if story.subtitle else ""))
+            self.tell(story.title + (f": {story.subtitle}" if story.subtitle else ""))
             if story.source:
-                self.say(wrap(f"Source: {story.source}", self.width))
+                self.tell(f"Source: {story.source}")
             if story.intro:
                 self.say()
-                self.say(wrap(story.intro, self.width))
+                self.tell(story.intro)
             self.say()
             role = role or self.pick_role()
             if role is None:
                 self.say("End of input.")
                 return 0
             state = self.session.start(role)
-            self.say(f"Your role: {story.roles[role].label}. ({HELP})")
+            self.tell(f"Your role: {story.roles[role].label}. ({HELP})")
         else:
-            self.session.resume(state)
+            self.session.resume(state, slot)
         before: GameState | None = None
         while not state.over:
             visible = self.show(state, before)
-            answer = self.ask(f"Choice (1-{len(visible)}, ? for help): ")
+            outcome = self.prompt(state, visible)
+            if outcome is None:
+                return 0
+            before, state = outcome
+        self.show_ending(state)
+        if self.transcript_offer:
+            self.offer_transcript(state)
+        return 0
+
+    def prompt(
+        self, state: GameState, visible: list[engine.Option]
+    ) -> tuple[GameState | None, GameState] | None:
+        """Ask until a line moves the game: (the state before, the new state), or None
+        to stop (quit, end of input). A line it cannot use gets its reason and the prompt
+        again, never the whole scene."""
+        question = f"Choice (1-{len(visible)}, ? for help): "
+        while True:
+            answer = self.ask(question)
             if answer is None:
                 self.say()
-                self.say(f"End of input. {self.where_saved()}")
-                return 0
+                self.tell(f"End of input. {self.where_saved()}")
+                return None
             if answer in ("q", "quit"):
-                self.say(f"Goodbye. {self.where_saved()}")
-                return 0
+                self.tell(f"Goodbye. {self.where_saved()}")
+                return None
             if answer in ("?", "h", "help"):
-                self.say(HELP)
+                self.tell(HELP)
                 continue
             if answer in ("u", "undo"):
                 undone = self.session.undo()
                 if undone is None:
                     self.say("Nothing to undo.")
                     continue
-                before, state = None, self.moved(undone)
                 self.say("Undone.")
-                continue
+                return None, self.moved(undone)
             if answer.startswith("s ") or answer == "s":
                 name = answer[1:].strip()
                 try:
                     path = self.session.save_as(name)
                 except saves.SaveError as exc:
-                    self.say(f"Not saved: {with_flag(exc)}")
+                    self.tell(f"Not saved: {with_flag(exc)}")
                 else:
-                    self.say(f"Saved to slot '{name}' ({path}).")
+                    self.tell(f"Saved to slot '{name}' ({path}).")
                 continue
             number = _number(answer, len(visible))
             if number is None:
-                self.say(f"Please type a number from 1 to {len(visible)} (or ? for help).")
+                self.tell(f"Please type a number from 1 to {len(visible)} (or ? for help).")
                 continue
             option = visible[number - 1]
             if not option.open:
-                self.say(f"That choice is locked: {option.reason}")
+                self.tell(f"That choice is locked: {option.reason}")
                 continue
-            before, state = state, self.moved(self.session.choose(option.choice_id))
-        self.show_ending(state)
-        if self.transcript_offer:
-            self.offer_transcript(state)
-        return 0
+            after = self.moved(self.session.choose(option.choice_id))
+            self.said_choice(state, after)
+            return state, after
 
 
 def _number(answer: str, count: int) -> int | None:

@@ -5,10 +5,17 @@ The terminal app, line mode and (through them) the web server all call the same
 methods: `start`, `choose`, `undo`, `save_as`, `load`, `refit`. Each move that changes
 the game writes the autosave slot; what went wrong comes back as a value (or a
 `SaveError`/`GameError`) for the front end to show in its own way.
+
+Each game autosaves to a slot of its own (`slots.autosave_slot_name`: story, role, start
+time), so a new game never replaces another; a game resumed from an autosave goes on in
+that slot. A session given a fixed `autosave_slot` writes every game there, as before;
+a private session (one browser tab) starts in its given slot and gives later games
+`<slot>_2`, `<slot>_3`, ...
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import attrs
@@ -16,7 +23,8 @@ import attrs
 from game.core import engine
 from game.core.engine import GameState, Start
 from game.core.model import Story
-from game.persist import saves
+from game.persist import files, saves
+from game.session import slots as slot_names
 from game.session.refit import refit
 
 __all__ = ["GameSession", "Moved", "Refitted"]
@@ -49,20 +57,32 @@ class GameSession:
         story: Story,
         saves_dir: Path,
         *,
-        autosave_slot: str = saves.AUTOSAVE,
+        autosave_slot: str | None = None,
         private: bool = False,
     ) -> None:
+        """`autosave_slot`: None gives each game a slot of its own; a name is the one slot
+        every game of this session writes (or, when `private`, the first game's)."""
         self.story = story
         self.saves_dir = saves_dir
-        self.autosave_slot = autosave_slot
+        #: the slot every game writes (None: each game its own)
+        self.fixed_slot = None if private else autosave_slot
+        #: a private session's own slot: the prefix of its named saves and later games
+        self.base_slot = autosave_slot
+        #: the slot the game in progress autosaves to (named when a game begins)
+        self.autosave_slot = autosave_slot or slot_names.AUTOSAVE
         #: why autosave is off for this session ("" when it is on)
         self.autosave_off = ""
-        try:
-            saves.check_slot_name(autosave_slot)
-        except saves.SaveError as exc:
-            self.autosave_off = str(exc)
+        if autosave_slot is not None:
+            try:
+                saves.check_slot_name(autosave_slot)
+            except saves.SaveError as exc:
+                self.autosave_off = str(exc)
+        #: slots this session's games have autosaved to
+        self._game_slots: list[str] = []
         #: a private session (one browser tab) sees only its own slots; None: every slot
-        self.own_slots: set[str] | None = {autosave_slot} if private else None
+        self.own_slots: set[str] | None = (
+            {autosave_slot} if private and autosave_slot is not None else None
+        )
         self.state: GameState | None = None
         #: the state this session began or resumed at
         self.started: GameState | None = None
@@ -74,13 +94,38 @@ class GameSession:
     # -- beginning ---------------------------------------------------------------------
 
     def start(self, role: str, start: Start | None = None) -> GameState:
-        """A new game at the role's start (or `start`); raises `engine.GameError`."""
+        """A new game at the role's start (or `start`); raises `engine.GameError`. It
+        autosaves to a slot of its own (unless the session has a fixed slot)."""
         return self.resume(engine.new_game(self.story, role, start))
 
-    def resume(self, state: GameState) -> GameState:
-        """Carry on from `state` (a loaded save, or a start built elsewhere)."""
+    def resume(self, state: GameState, slot: str | None = None) -> GameState:
+        """Carry on from `state` (a loaded save, or a start built elsewhere). `slot`: the
+        autosave it was loaded from, which it goes on writing; otherwise the game gets a
+        new slot of its own (a named save is never written by autosave)."""
         self.state = self.started = state
+        self.saved = None
+        self.autosave_slot = self._slot_for(state, slot)
         return state
+
+    def _slot_for(self, state: GameState, slot: str | None) -> str:
+        """The autosave slot of a game begun or resumed at `state`."""
+        if self.fixed_slot is not None:
+            return self.fixed_slot
+        if slot is not None and (
+            slot_names.is_autosave_slot(slot)
+            or (self.own_slots is not None and slot == self.base_slot)
+            or slot in self._game_slots
+        ):
+            return slot
+        if self.own_slots is not None and self.base_slot is not None:
+            # a private session's first game has its own slot; later ones `<slot>_2`, ...
+            chosen = slot_names.free_slot(self.saves_dir, self.base_slot, self._game_slots)
+            self.own_slots.add(chosen)
+        else:
+            wanted = slot_names.autosave_slot_name(self.story.id, state.role, dt.datetime.now())
+            chosen = slot_names.free_slot(self.saves_dir, wanted, self._game_slots)
+        self._game_slots.append(chosen)
+        return chosen
 
     def leave(self) -> None:
         """Back to no game (the title screen); the saves stay as they are."""
@@ -136,9 +181,9 @@ class GameSession:
         return self.state is not None and bool(self.state.history) and self.state != self.started
 
     def slot_name(self, name: str) -> str:
-        """A private session's named saves carry its autosave slot as a prefix, so that
-        players sharing one folder never overwrite each other's saves."""
-        return name if self.own_slots is None else f"{self.autosave_slot}-{name}"
+        """A private session's named saves carry its own slot (its first game's) as a
+        prefix, so that players sharing one folder never overwrite each other's saves."""
+        return name if self.own_slots is None else f"{self.base_slot}-{name}"
 
     def own_slot_names(self) -> list[str]:
         """The names this session's slots go by, as the player gave them (prefix off)."""
@@ -163,7 +208,8 @@ class GameSession:
         return saves.newest(self.saves_dir, self.story, self.own_slots)
 
     def load(self, path: Path) -> saves.Loaded:
-        """Resume the save at `path`; raises `SaveError` and keeps the game as it was."""
+        """Resume the save at `path`; raises `SaveError` and keeps the game as it was.
+        A game loaded from an autosave goes on in it; from a named save, in a new slot."""
         loaded = saves.load(self.story, path)
         if loaded.duo is not None:
             mark = loaded.save.duo
@@ -171,12 +217,26 @@ class GameSession:
             raise saves.SaveError(
                 f"{path.stem}: a duo summit's game ({where}); resume it as a duo game"
             )
-        self.resume(loaded.state)
+        self.resume(loaded.state, self.slot_of(path))
         return loaded
 
+    def slot_of(self, path: Path) -> str | None:
+        """The slot a save file is, when it lies in this session's saves folder."""
+        try:
+            in_folder = path.parent.resolve() == self.saves_dir.resolve()
+        except OSError:
+            return None
+        return path.stem if in_folder else None
+
     def transcript_path(self, fmt: str = "md") -> Path:
-        """Where this game's transcript goes: beside its save."""
-        return self.saves_dir / f"{self.autosave_slot}-transcript.{fmt}"
+        """Where this game's transcript goes: beside its save, under a name no file has
+        yet (`<slot>-transcript.md`, then `<slot>-transcript-2.md`, ...)."""
+        stem = f"{self.autosave_slot}-transcript"
+        path, number = self.saves_dir / f"{stem}.{fmt}", 1
+        while files.exists(path):  # (a path that cannot be looked at counts as free)
+            number += 1
+            path = self.saves_dir / f"{stem}-{number}.{fmt}"
+        return path
 
     # -- the story changed (watch mode) ---------------------------------------------------
 

@@ -1,7 +1,9 @@
 """The Textual app: it drives a `GameSession` (the game in progress, its undo, autosave
 and slots) and shows its state on the title, scene and ending screens.
 
-`make_app` is the one factory used by the CLI, the tests and the web server.
+`make_app` is the one factory used by the CLI, the tests and the web server. No key
+can crash it: while it quits, or while its screen is being built or torn down, every
+action but quit is refused (`check_action`, `screens/base.py`).
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.screen import Screen
+from textual.theme import Theme
 
 from game.core.model import Story
 from game.format.loader import check_story
 from game.format.watch import Fingerprint, fingerprint
+from game.tui import settings
 from game.tui.messages import ChoicePicked
+from game.tui.screens.base import is_ready
 from game.tui.screens.title import TitleScreen
 
 # For a fast first frame only the title screen is imported with the app: every other
@@ -32,19 +39,35 @@ if TYPE_CHECKING:
     from game.session.session import GameSession, Moved
     from game.tui.duo import DuoLaunch
 
-#: `game.persist.saves.AUTOSAVE` (a test keeps them equal), the default slot: always a valid name
-AUTOSAVE = "autosave"
+#: the theme until the player picks another (then remembered in their config folder)
+DEFAULT_THEME = "textual-dark"
+#: Textual's own palette entries worth offering beside the game's
+KEPT_SYSTEM_COMMANDS = ("Theme", "Quit")
+
+
+def game_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from game.tui.commands import GameCommands
+
+    return GameCommands
 
 
 class GameApp(App[int]):
     """Cooperate or Else! in a terminal (or a browser, through textual-serve)."""
 
     CSS_PATH = "app.tcss"
+    #: below 96 columns the meters go on top of the text (it gets the width), one a line
+    #: below 60 and two a line from there; from 140 the text column and the meters sit
+    #: centred with room to spare
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (typed by App, not as a ClassVar)
-        (0, "-narrow"),
-        (70, "-normal"),
-        (120, "-wide"),
+        (0, "-tiny"),
+        (60, "-narrow"),
+        (96, "-normal"),
+        (140, "-wide"),
     ]
+    #: below 26 rows the header bar goes (every row is the text's)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]  # noqa: RUF012
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {game_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
@@ -64,18 +87,26 @@ class GameApp(App[int]):
         story_dir: Path | None = None,
         role: str | None = None,
         loaded: saves.Loaded | None = None,
+        loaded_from: Path | None = None,
         start: Start | None = None,
         watch: bool = False,
-        autosave_slot: str = AUTOSAVE,
+        autosave_slot: str | None = None,
         private_saves: bool = False,
     ) -> None:
         super().__init__()
-        self.theme = "textual-dark"
+        #: served games share the teacher's config folder: their themes are not kept
+        self.keep_theme = not private_saves
+        remembered = settings.saved_theme() if self.keep_theme else None
+        self.theme = remembered if remembered in self.available_themes else DEFAULT_THEME
+        #: set once the app begins to quit: no action, screen or move after that
+        self.closing = False
         self._story = story
         self.saves_dir = saves_dir
         self.story_dir = story_dir
         self.fixed_role = role if role in story.roles else None
         self.initial_load = loaded
+        #: the file `loaded` came from: a game loaded from an autosave goes on in it
+        self.loaded_from = loaded_from
         self.start_point = start
         self.watching = watch
         self.autosave_slot = autosave_slot
@@ -118,7 +149,42 @@ class GameApp(App[int]):
 
     # -- starting and showing ----------------------------------------------------
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.closing = True
+        super().exit(*args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.closing and isinstance(event, events.Key | events.MouseEvent):
+            return  # typed after quit: the screens may already be gone
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Nothing but quit while quitting, or while the screen is built or torn down."""
+        if action == "quit":
+            return True
+        if self.closing or not is_ready(self.screen):
+            return False
+        return super().check_action(action, parameters)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from game.tui.commands import GamePalette
+
+        is_open = any(isinstance(screen, CommandPalette) for screen in self.screen_stack)
+        if self.use_command_palette and not self.closing and not is_open:
+            self.push_screen(GamePalette(id="--command-palette"))
+
+    def remember_theme(self, theme: Theme) -> None:
+        if theme.name == settings.saved_theme():
+            return
+        problem = settings.write({"theme": theme.name})
+        if problem:
+            self.notify(f"The theme is not remembered: {problem}", markup=False, timeout=5)
+
     def on_mount(self) -> None:
+        if self.keep_theme:
+            self.theme_changed_signal.subscribe(self, self.remember_theme)
         if self.autosave_problem:
             self.notify(
                 f"Autosave is off: {self.autosave_problem}", severity="warning", markup=False
@@ -142,7 +208,9 @@ class GameApp(App[int]):
                 self.show_title()
             return
         if self.initial_load is not None:
-            self.session.resume(self.initial_load.state)
+            origin = self.loaded_from
+            slot = self.session.slot_of(origin) if origin is not None else None
+            self.session.resume(self.initial_load.state, slot)
             self.show_state()
             if self.initial_load.notice:
                 self.notify(self.initial_load.notice, markup=False, timeout=8)
@@ -166,6 +234,8 @@ class GameApp(App[int]):
 
     def switch_main(self, screen: Screen[None]) -> None:
         """Make `screen` the one main screen (title, scene or ending), closing any dialog."""
+        if self.closing:
+            return
         if self.main_screen is None:
             self.push_screen(screen)
         else:
@@ -180,13 +250,14 @@ class GameApp(App[int]):
         from game.tui.screens.scene import SceneScreen
 
         state = self.state
+        if self.closing:
+            return
         if state is None:
             self.show_title()
             return
         if state.over:
-            transcript = self.session.transcript_path()
-            self.switch_main(EndingScreen(self.story, state, transcript))
-        elif isinstance(self.main_screen, SceneScreen):
+            self.switch_main(EndingScreen(self.story, state, self.session.transcript_path))
+        elif isinstance(self.main_screen, SceneScreen) and self.main_screen.ready:
             self.main_screen.show(self.story, state)
         else:
             self.switch_main(SceneScreen(self.story, state))
@@ -205,6 +276,8 @@ class GameApp(App[int]):
 
     def ask_role(self, then: Callable[[str], None]) -> None:
         """The known role or the player's pick; then `then(role)`."""
+        if self.closing:
+            return
         role = self.known_role()
         if role is not None:
             then(role)
@@ -219,6 +292,8 @@ class GameApp(App[int]):
             self.push_screen(RoleScreen(self.story), picked)
 
     def begin(self, role: str, start: Start | None = None) -> None:
+        if self.closing:
+            return
         from game.core import engine
 
         try:
@@ -235,7 +310,9 @@ class GameApp(App[int]):
 
     def on_choice_picked(self, message: ChoicePicked) -> None:
         state = self.state
-        if state is None or (message.scene, message.step) != (state.scene, len(state.history)):
+        if self.closing or state is None:
+            return
+        if (message.scene, message.step) != (state.scene, len(state.history)):
             return  # picked on a scene the game has already left
         from game.core import engine
 
@@ -260,6 +337,8 @@ class GameApp(App[int]):
         self.ask_role(self.begin)
 
     def action_undo(self) -> None:
+        if self.closing:
+            return
         if not self.session.can_undo():
             self.notify("Nothing to undo.", markup=False)
             return
@@ -275,6 +354,8 @@ class GameApp(App[int]):
         self.notify("Undone: back before your last choice.", markup=False, timeout=2)
 
     def action_continue_game(self) -> None:
+        if self.closing:
+            return
         info = self.newest_save()
         if info is None:
             self.notify("No saved game yet: start a new one.", markup=False)
@@ -282,6 +363,8 @@ class GameApp(App[int]):
         self.load_path(info.path)
 
     def action_load(self) -> None:
+        if self.closing:
+            return
         from game.tui.screens.load import LoadScreen
 
         def picked(path: Path | None) -> None:
@@ -291,6 +374,8 @@ class GameApp(App[int]):
         self.push_screen(LoadScreen(self.story, self.session.slots(), self.saves_dir), picked)
 
     def load_path(self, path: Path) -> None:
+        if self.closing:
+            return
         from game.persist import saves
 
         try:
@@ -305,6 +390,8 @@ class GameApp(App[int]):
 
     def action_save(self) -> None:
         state = self.state
+        if self.closing:
+            return
         if state is None:
             self.notify("Start or load a game first; then you can save it.", markup=False)
             return
@@ -330,14 +417,17 @@ class GameApp(App[int]):
     def action_help(self) -> None:
         from game.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if not self.closing and not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.story))
 
     def action_history(self) -> None:
         from game.tui.screens.scene import SceneScreen
 
+        if self.closing:
+            return
         if isinstance(self.main_screen, SceneScreen):
-            self.main_screen.action_toggle_history()
+            if self.main_screen.ready:
+                self.main_screen.action_toggle_history()
         else:
             self.notify("The history is shown during a game.", markup=False)
 
@@ -348,7 +438,8 @@ class GameApp(App[int]):
         ask_partner(self)
 
     def action_title(self) -> None:
-        self.show_title()
+        if not self.closing:
+            self.show_title()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from game.tui.screens.ending import EndingScreen
@@ -370,7 +461,9 @@ class GameApp(App[int]):
             )
         yield SystemCommand("Help", "The meters and the keys", self.action_help)
         yield SystemCommand("Title screen", "Back to the title screen", self.action_title)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title in KEPT_SYSTEM_COMMANDS:  # not Keys, Maximize, Screenshot
+                yield command
 
     # -- watch mode (for authors) -----------------------------------------------------
 
@@ -442,9 +535,10 @@ def make_app(
     story_dir: Path | None = None,
     role: str | None = None,
     loaded: saves.Loaded | None = None,
+    loaded_from: Path | None = None,
     start: Start | None = None,
     watch: bool = False,
-    autosave_slot: str = AUTOSAVE,
+    autosave_slot: str | None = None,
     private_saves: bool = False,
 ) -> GameApp:
     """The game's app, for the CLI, the tests and the web server alike."""
@@ -454,6 +548,7 @@ def make_app(
         story_dir=story_dir,
         role=role,
         loaded=loaded,
+        loaded_from=loaded_from,
         start=start,
         watch=watch,
         autosave_slot=autosave_slot,
@@ -474,7 +569,7 @@ def run_app(story: Story, saves_dir: Path, **options: Any) -> int:
         and not session.autosave_error
     ):
         print(
-            f"Your game is saved in slot '{app.autosave_slot}' ({saves_dir}); "
+            f"Your game is saved in slot '{session.autosave_slot}' ({saves_dir}); "
             "choose Continue to resume it.",
             file=sys.stderr,
         )

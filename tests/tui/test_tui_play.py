@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
-from tui_support import SHIPPED, notes, plain, shown
+from tui_support import SHIPPED, autosave_path, notes, plain, shown
 
 from game.core import engine
 from game.core.engine import Start
@@ -56,12 +56,17 @@ async def test_play_a_role_to_an_ending_with_keys(story: Story, saves_dir: Path)
         assert "It went well." in text and "Warmth helped." in text
         assert "Why?" in shown(app.screen.query_one("#ending-questions"))
         assert "Be warm." in shown(app.screen.query_one("#ending-moves"))
-        # autosaved after every choice
-        loaded = saves.load(story, saves_dir / "autosave.json")
-        assert loaded.state == app.state
+        # autosaved after every choice, to the game's own slot
+        first = autosave_path(app)
+        assert first.name.startswith("autosave-mini-alice-")
+        assert saves.load(story, first).state == app.state
         await pilot.press("n", "2")  # a new game, as the second role
         assert isinstance(app.screen, SceneScreen)
         assert app.state.role == "bob" and scene_of(app) == "yard"
+        await pilot.press("1")
+        # the new game has a slot of its own: the first game is still there, whole
+        assert autosave_path(app) != first
+        assert saves.load(story, first).state.ending == "good"
 
 
 async def test_quit_from_the_title(story: Story, saves_dir: Path) -> None:
@@ -140,7 +145,7 @@ async def test_undo(story: Story, saves_dir: Path) -> None:
         assert isinstance(app.screen, SceneScreen)
         assert scene_of(app) == "yard" and app.state.history == (("hall", "cold"),)
         # the autosave follows the undo
-        assert saves.load(story, saves_dir / "autosave.json").state == app.state
+        assert saves.load(story, autosave_path(app)).state == app.state
 
 
 async def test_story_text_with_markup_is_shown_literally(story_copy: Path, saves_dir: Path) -> None:

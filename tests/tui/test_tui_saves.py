@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList
-from tui_support import notes, plain, shown
+from tui_support import autosave_path, notes, plain, shown
 
 from game.core import engine
 from game.core.model import Story
@@ -44,7 +44,7 @@ async def test_save_to_a_slot_and_load_it_back(story: Story, saves_dir: Path) ->
         assert isinstance(app.screen, LoadScreen)
         slots = app.screen.query_one("#slots", OptionList)
         ids = [slots.get_option_at_index(i).id for i in range(slots.option_count)]
-        assert set(ids) == {"slot-1", "autosave"}
+        assert set(ids) == {"slot-1", autosave_path(app).stem}
         prompt = plain(slots.get_option("slot-1").prompt)
         assert "Alice · Yard · 1 choice" in prompt and "Trust 5 · Heat 2" in prompt
         slots.highlighted = ids.index("slot-1")
@@ -57,12 +57,14 @@ async def test_save_to_a_slot_and_load_it_back(story: Story, saves_dir: Path) ->
 async def test_saving_over_a_slot_says_so_and_escape_cancels(story: Story, saves_dir: Path) -> None:
     app = make_app(story, saves_dir, role="alice")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", "1", "s")
+        await pilot.press("n", "1")
+        app.session.save_as("taken")
+        await pilot.press("s")
         field = app.screen.query_one(Input)
         field.value = ""
-        await pilot.press(*"auto")
+        await pilot.press(*"take")
         assert "exists" not in shown(app.screen.query_one("#save-error"))
-        await pilot.press(*"save")
+        await pilot.press("n")
         assert "exists: saving replaces it" in shown(app.screen.query_one("#save-error"))
         await pilot.press("escape")
         assert isinstance(app.screen, SceneScreen)
@@ -143,7 +145,7 @@ def finished(story: Story, saves_dir: Path) -> GameApp:
     for choice in ("warm", "wait"):
         state = engine.choose(story, state, choice)
     path = saves.write(saves_dir, "autosave", story, state)
-    return make_app(story, saves_dir, loaded=saves.load(story, path))
+    return make_app(story, saves_dir, loaded=saves.load(story, path), loaded_from=path)
 
 
 async def test_transcript_is_written_next_to_the_saves(
@@ -157,9 +159,15 @@ async def test_transcript_is_written_next_to_the_saves(
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, EndingScreen)
         await pilot.press("t")
-        target = saves_dir / "autosave-transcript.md"
+        target = saves_dir / "autosave-transcript.md"  # the game goes on in its autosave
         assert target.read_text() == "# Mini: good\n"
         assert any(str(target) in n for n in notices)
+        target.write_text("kept")
+        await pilot.press("t")  # a second transcript never replaces the first
+        assert target.read_text() == "kept"
+        second = saves_dir / "autosave-transcript-2.md"
+        assert second.read_text() == "# Mini: good\n"
+        assert any(str(second) in n for n in notices)
 
 
 async def test_transcript_in_a_browser_is_delivered(
@@ -213,3 +221,50 @@ async def test_served_games_see_only_their_own_saves(tmp_path):
         await pilot.pause()
     shared = make_app(story, tmp_path)
     assert shared.newest_save() is not None
+
+
+async def test_new_game_leaves_the_earlier_game_loadable(story: Story, saves_dir: Path) -> None:
+    app = make_app(story, saves_dir, role="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "2")  # a game in progress: cold, at the yard
+        first = autosave_path(app)
+        in_progress = app.state
+        await pilot.press("ctrl+p", *"new game")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # New game from the palette, mid-game: no question
+        await pilot.pause()
+        assert app.state is not None and app.state.history == ()
+        await pilot.press("1", "2")  # the new game, to its ending
+        assert isinstance(app.screen, EndingScreen)
+        assert autosave_path(app) != first
+        await pilot.press("l")
+        slots = app.screen.query_one("#slots", OptionList)
+        ids = [slots.get_option_at_index(i).id for i in range(slots.option_count)]
+        assert first.stem in ids and autosave_path(app).stem in ids
+        slots.highlighted = ids.index(first.stem)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen)
+        assert app.state == in_progress
+
+
+async def test_the_title_offers_continue_first_when_there_is_a_game(
+    story: Story, saves_dir: Path
+) -> None:
+    app = make_app(story, saves_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#menu", OptionList).highlighted == 0  # nothing to continue
+        await pilot.press("enter", "1", "2")  # New game, Alice, cold
+        await pilot.press("ctrl+p", *"title")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        menu = app.screen.query_one("#menu", OptionList)
+        assert menu.highlighted == 1
+        assert "Alice · Yard · 1 choice" in plain(menu.get_option_at_index(1).prompt)
+        await pilot.press("enter")  # Continue
+        assert isinstance(app.screen, SceneScreen)
+        assert app.state is not None and app.state.history == (("hall", "cold"),)

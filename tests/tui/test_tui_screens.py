@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from textual.command import CommandPalette
+import pytest
+from textual.command import CommandList, CommandPalette
 from tui_support import shown
 
 from game.core.model import Story
@@ -49,9 +51,18 @@ async def test_the_palette_offers_the_main_actions(story: Story, saves_dir: Path
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for title in ("New game", "Save game", "Load game", "Undo", "History", "Help", "Theme"):
             assert title in titles
+        assert not {"Keys", "Maximize", "Minimize", "Screenshot"} & set(titles)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
+        # the game's commands first, in the game's order; Textual's Theme and Quit last
+        listed = app.screen.query_one(CommandList)
+        shown = [
+            str(listed.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(listed.option_count)
+        ]
+        assert shown[:3] == ["New game", "Save game", "Undo"]
+        assert shown[-2:] == ["Theme", "Quit"]
         await pilot.press(*"history")
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -85,3 +96,29 @@ async def test_any_resize_is_safe(story: Story, saves_dir: Path) -> None:
         assert isinstance(app.screen, EndingScreen)
         await resize((60, 20), (200, 60), (80, 24))
         assert app.screen.size == (80, 24)
+
+
+async def test_the_theme_is_remembered(
+    story: Story, saves_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    monkeypatch.setenv("MAR_A_LAGO_CONFIG_DIR", str(config))
+    app = make_app(story, saves_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == "textual-dark"
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert json.loads((config / "settings.json").read_text()) == {"theme": "textual-light"}
+    again = make_app(story, saves_dir)
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == "textual-light"
+    # a served game (one of many browser tabs) neither reads nor writes it
+    served = make_app(story, saves_dir, autosave_slot="game-x", private_saves=True)
+    async with served.run_test(size=(80, 24)) as pilot:
+        assert served.theme == "textual-dark"
+        served.theme = "nord"
+        await pilot.pause()
+    assert json.loads((config / "settings.json").read_text()) == {"theme": "textual-light"}
+    # a damaged settings file, or a theme that no longer exists, is no setting
+    (config / "settings.json").write_text('{"theme": "no-such-theme"')
+    assert make_app(story, saves_dir).theme == "textual-dark"

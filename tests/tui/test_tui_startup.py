@@ -5,15 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from game.persist import saves
-from game.tui import app
-
-
-def test_the_default_autosave_slot_is_the_saves_one() -> None:
-    # the app names it without importing game.persist.saves; it must be the same, valid name
-    assert app.AUTOSAVE == saves.AUTOSAVE
-    assert saves.check_slot_name(app.AUTOSAVE) == app.AUTOSAVE
-
 
 def test_the_app_imports_only_the_title_screen_before_its_first_frame() -> None:
     code = (

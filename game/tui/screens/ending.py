@@ -1,11 +1,12 @@
-"""The ending screen: the ending, a chart of the meters over the game, the choices that
-moved them most, and the questions for discussion."""
+"""The ending screen: what the last choice did, the ending, a chart of the meters over
+the game (each on its full range), the choices that moved them most, and the questions
+for discussion; one centred column of readable width."""
 
 from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from game.core import engine
 from game.core.engine import GameState
+from game.core.feedback import effects_line
 from game.core.model import Story
+from game.tui.screens.base import GameScreen
 from game.tui.widgets.chart import MeterChart
 from game.tui.widgets.prompts import numbered
 from game.tui.widgets.story_text import StoryText
@@ -80,7 +82,7 @@ def questions_renderable(questions: Sequence[str]) -> Table:
     return grid
 
 
-class EndingScreen(Screen[None]):
+class EndingScreen(GameScreen[None]):
     """The end of a game and its debrief."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,12 +93,13 @@ class EndingScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, story: Story, state: GameState, transcript: Path) -> None:
+    def __init__(self, story: Story, state: GameState, transcript: Callable[[], Path]) -> None:
         super().__init__()
         self.story = story
         self.state = state
-        #: where the transcript goes in a terminal (a browser downloads it by this name)
-        self.transcript = transcript
+        #: where a transcript goes in a terminal (a browser downloads it by this name):
+        #: asked at each `t`, so a second transcript never replaces the first
+        self.transcript_path = transcript
 
     def compose(self) -> ComposeResult:
         story, state = self.story, self.state
@@ -105,14 +108,18 @@ class EndingScreen(Screen[None]):
         states = engine.timeline(story, state)
         yield Header()
         with VerticalScroll(id="ending-scroll"):
+            if len(states) >= 2:
+                said = effects_line(story, states[-2], states[-1])
+                yield Static(Content(f"Last choice: {said}"), id="ending-feedback")
             yield Static(Content.styled("The End", "dim"), id="ending-kicker")
             yield Static(Content.styled(ending.title, "bold"), id="ending-title")
             yield StoryText(engine.shown_text(story, state), id="ending-text")
             yield Static(
                 Content.styled("How the meters moved", "bold $text-accent"), classes="heading"
             )
+            label_width = max((len(m.label) for m in story.meters.values()), default=0)
             for meter in story.meters.values():
-                yield MeterChart(meter, [s.meters[meter.id] for s in states])
+                yield MeterChart(meter, [s.meters[meter.id] for s in states], label_width)
             moves = biggest_moves(story, states)
             if moves:
                 yield Static(
@@ -138,9 +145,12 @@ class EndingScreen(Screen[None]):
         self.title = self.story.title
         self.sub_title = role.label if role is not None else self.state.role
         self.query_one("#ending-scroll", VerticalScroll).focus()
+        self.mark_ready()
 
     @on(Button.Pressed)
     async def pressed(self, event: Button.Pressed) -> None:
+        if not self.ready:
+            return
         if event.button.id == "transcript":
             self.action_transcript()
         else:
@@ -162,17 +172,19 @@ class EndingScreen(Screen[None]):
         except Exception as exc:  # another module's failure must not end the game
             self.notify(f"Could not make the transcript: {exc}", severity="error", markup=False)
             return
+        target = self.transcript_path()
         if self.app.is_web:
-            self.app.deliver_text(io.StringIO(text), save_filename=self.transcript.name)
+            self.app.deliver_text(io.StringIO(text), save_filename=target.name)
             return
         try:
-            self.transcript.parent.mkdir(parents=True, exist_ok=True)
-            self.transcript.write_text(text, encoding="utf-8")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8") as out:  # never over another file
+                out.write(text)
         except OSError as exc:
             self.notify(
-                f"Could not write {self.transcript} ({exc.strerror or exc}).",
+                f"Could not write {target} ({exc.strerror or exc}).",
                 severity="error",
                 markup=False,
             )
             return
-        self.notify(f"Transcript written to {self.transcript}", markup=False, timeout=8)
+        self.notify(f"Transcript written to {target}", markup=False, timeout=8)

@@ -11,15 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from game.core.model import Story
 from game.core.text import paragraphs
+from game.tui.screens.base import GameModal
 
 KEYS = (
     ("↑ ↓  Enter", "move through the choices and pick one (or click it)"),
     ("1-9", "pick a choice by its number"),
+    ("PgDn PgUp", "scroll the scene's text (when the choices say 'more below')"),
     ("u  ctrl+z", "undo the last choice"),
     ("s", "save the game to a named slot"),
     ("l", "load a saved game"),
@@ -45,8 +46,9 @@ def meters_renderable(story: Story) -> Group:
         parts.append(Text(""))
     parts.append(
         Text(
-            "After each choice, the change shows next to the meter: green for the better, "
-            "red for the worse.",
+            "After each choice, a line above the scene says what it did, and the change "
+            "shows next to each meter in words and colour: '+1▲ better' (green), "
+            "'-1▼ worse' (red).",
             style="italic",
         )
     )
@@ -61,7 +63,7 @@ def keys_content() -> Content:
     )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(GameModal[None]):
     """The meters and the keys; any of Escape, q, ? or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +88,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).focus()
+        self.mark_ready()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close(None)

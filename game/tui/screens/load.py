@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.core.model import Story
 from game.persist.saves import SlotInfo
+from game.tui.screens.base import GameModal
 from game.tui.screens.title import slot_summary
 from game.tui.widgets.prompts import detailed
 
@@ -58,7 +58,7 @@ def slot_prompt(story: Story, info: SlotInfo) -> Group:
     )
 
 
-class LoadScreen(ModalScreen[Path | None]):
+class LoadScreen(GameModal[Path | None]):
     """Pick a save to load."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
@@ -96,12 +96,13 @@ class LoadScreen(ModalScreen[Path | None]):
     def on_mount(self) -> None:
         for slots in self.query("#slots").results(OptionList):
             slots.focus()
+        self.mark_ready()
 
     @on(OptionList.OptionSelected, "#slots")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         for info in self.slots:
             if info.name == event.option.id and self.loadable(info):
-                self.dismiss(info.path)
+                self.close(info.path)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.core.model import Role, Story
 from game.core.text import paragraphs
+from game.tui.screens.base import GameScreen
 from game.tui.widgets.prompts import numbered
 
 
@@ -26,7 +26,7 @@ def role_prompt(number: int, role: Role) -> Table:
     return numbered(number, Text(role.label, style="bold"), *notes)
 
 
-class RoleScreen(Screen[str | None]):
+class RoleScreen(GameScreen[str | None]):
     """Pick the side you advise."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,15 +59,16 @@ class RoleScreen(Screen[str | None]):
         roles = self.query_one("#roles", OptionList)
         roles.highlighted = 0
         roles.focus()
+        self.mark_ready()
 
     @on(OptionList.OptionSelected, "#roles")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.close(event.option.id)
 
     def action_pick(self, number: int) -> None:
         roles = list(self.story.roles)
         if 1 <= number <= len(roles):
-            self.dismiss(roles[number - 1])
+            self.close(roles[number - 1])
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from game.persist import saves
+from game.tui.screens.base import GameModal
 
 
-class SaveScreen(ModalScreen[str | None]):
+class SaveScreen(GameModal[str | None]):
     """Ask for a slot name; an invalid name is explained in the dialog, which stays open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -44,6 +44,7 @@ class SaveScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.slot_input.focus()
         self._check(self.suggestion, final=False)
+        self.mark_ready()
 
     def _check(self, name: str, *, final: bool) -> bool:
         error = self.error
@@ -73,9 +74,9 @@ class SaveScreen(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
     def _submit(self, value: str) -> None:
         name = value.strip()
         if self._check(name, final=True):
-            self.dismiss(name)
+            self.close(name)

@@ -1,9 +1,15 @@
-"""The scene screen: the text, the choices, the meters and (on `h`) the history."""
+"""The scene screen: the text, the choices, the meters and (on `h`) the history.
+
+The text reads in this order: what the last choice did (one line, in words and
+numbers), the scene's title, the lines that react to what the player did, then the
+scene's own text. The choices follow the text; when the text is taller than the room
+left above them, it scrolls and the choices' border says "more below" until the player
+has read to its end (PgDn/PgUp scroll it from the choices; Tab moves to the text).
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on
@@ -11,20 +17,44 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from game.core import engine
 from game.core.engine import GameState
+from game.core.feedback import effects_line, scene_reading
 from game.core.model import Story
 from game.tui.messages import ChoicePicked
+from game.tui.screens.base import GameScreen
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.history import HistoryPanel
 from game.tui.widgets.meters import MetersPanel
 from game.tui.widgets.story_text import StoryText
 
+#: the mark on the choices' border while the text goes on below what is shown
+MORE_BELOW = "▼ more below · PgDn"
 
-class SceneScreen(Screen[None]):
+
+class SceneText(VerticalScroll):
+    """The scene's text; tells its screen whenever what is shown of it changes."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.call_after_refresh(self.tell)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.tell)
+
+    def more_below(self) -> bool:
+        """True while part of the text lies below what is shown."""
+        return self.max_scroll_y > 0 and self.scroll_y < self.max_scroll_y
+
+    def tell(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SceneScreen):
+            screen.mark_more()
+
+
+class SceneScreen(GameScreen[None]):
     """One scene of a game in progress; the app calls `show` with each new state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,6 +66,8 @@ class SceneScreen(Screen[None]):
         Binding("s", "app.save", "Save"),
         Binding("l", "app.load", "Load"),
         Binding("h", "toggle_history", "History"),
+        Binding("pagedown", "scroll_text(1)", "More", show=False),
+        Binding("pageup", "scroll_text(-1)", "Back", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -51,26 +83,31 @@ class SceneScreen(Screen[None]):
         yield Header()
         with Horizontal(id="scene-body"):
             with Vertical(id="scene-main"):
-                with VerticalScroll(id="scene-scroll"):
+                with SceneText(id="scene-scroll"):
+                    yield Static(id="scene-feedback")
                     yield Static(id="scene-title")
+                    yield StoryText(id="scene-reactions")
                     yield StoryText(id="scene-text")
                 yield ChoiceList(id="choices")
-            with VerticalScroll(id="scene-side"):
+            with Vertical(id="scene-side"):
                 yield MetersPanel(id="meters")
                 yield HistoryPanel(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
         # the widgets that change with each state, looked up once (a keypress is on the clock)
+        self.scene_feedback = self.query_one("#scene-feedback", Static)
         self.scene_title = self.query_one("#scene-title", Static)
+        self.scene_reactions = self.query_one("#scene-reactions", StoryText)
         self.scene_text = self.query_one("#scene-text", StoryText)
-        self.scene_scroll = self.query_one("#scene-scroll", VerticalScroll)
+        self.scene_scroll = self.query_one("#scene-scroll", SceneText)
         self.choices = self.query_one(ChoiceList)
         self.meters = self.query_one(MetersPanel)
         self.history = self.query_one(HistoryPanel)
         self.history.display = False
         self.show(self.story, self.state)
         self.choices.focus()
+        self.mark_ready()
 
     def show(self, story: Story, state: GameState) -> None:
         """Show `state` of `story`: the scene, its open and locked choices, the meters."""
@@ -83,20 +120,25 @@ class SceneScreen(Screen[None]):
         role = story.roles.get(state.role)
         self.title = story.title
         self.sub_title = role.label if role is not None else state.role
+        before = self.state_before(story, state, last)
+        feedback = f"Last choice: {effects_line(story, before, state)}" if before else ""
+        self.scene_feedback.update(Content(feedback))
+        self.scene_feedback.display = bool(feedback)
         self.scene_title.update(Content.styled(scene.title, "bold"))
-        self.scene_text.show(engine.shown_text(story, state))
+        reactions, texts = scene_reading(story, state)
+        self.scene_reactions.show(reactions)
+        self.scene_reactions.display = bool(reactions)
+        self.scene_text.show(texts)
         self.scene_scroll.scroll_home(animate=False)
         self.shown_options = [o for o in engine.options(story, state) if o.visible]
         self.choices.show(self.shown_options)
-        self.meters.show(story, state.meters, self.previous_meters(story, state, last))
+        self.meters.show(story, state.meters, before.meters if before else None)
         self.history.show(story, state)
 
     @staticmethod
-    def previous_meters(
-        story: Story, state: GameState, last: GameState | None
-    ) -> Mapping[str, int] | None:
-        """The meters before the last choice of `state`: those of `last`, the state shown
-        before, when `state` is one choice on from it; else replayed (undo, load)."""
+    def state_before(story: Story, state: GameState, last: GameState | None) -> GameState | None:
+        """The state before the last choice of `state`: `last`, the state shown before,
+        when `state` is one choice on from it; else replayed (undo, load)."""
         if not state.history:
             return None
         if (
@@ -105,10 +147,18 @@ class SceneScreen(Screen[None]):
             and last.origin == state.origin
             and last.history == state.history[:-1]
         ):
-            return last.meters
+            return last
         with contextlib.suppress(engine.GameError):  # no change shown beats a crash
-            return engine.undo(story, state).meters
+            return engine.undo(story, state)
         return None
+
+    def mark_more(self) -> None:
+        """Say "more below" on the choices' border while the text goes on below."""
+        if not self.ready:
+            return
+        title = MORE_BELOW if self.scene_scroll.more_below() else ""
+        if self.choices.border_title != title:
+            self.choices.border_title = title
 
     def picked(self, choice_id: str) -> ChoicePicked:
         return ChoicePicked(choice_id, self.state.scene, len(self.state.history))
@@ -126,9 +176,16 @@ class SceneScreen(Screen[None]):
             return
         self.post_message(self.picked(option.choice_id))
 
+    def action_scroll_text(self, pages: int) -> None:
+        """PgDn / PgUp: a page of the text on or back, wherever the focus is."""
+        if pages > 0:
+            self.scene_scroll.scroll_page_down(animate=False)
+        else:
+            self.scene_scroll.scroll_page_up(animate=False)
+
     @on(OptionList.OptionSelected, "#choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        if event.option.id is not None and self.ready:
             self.post_message(self.picked(event.option.id))
 
     def action_toggle_history(self) -> None:
@@ -136,4 +193,3 @@ class SceneScreen(Screen[None]):
         history.display = not history.display
         if history.display:
             history.show(self.story, self.state)
-            self.query_one("#scene-side", VerticalScroll).scroll_end(animate=False)

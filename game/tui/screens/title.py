@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.core.model import Story
+from game.tui.screens.base import GameScreen
 from game.tui.widgets.story_text import StoryText
 
 if TYPE_CHECKING:
@@ -37,8 +37,9 @@ def slot_summary(story: Story, info: SlotInfo) -> str:
     return f"{role} · {where} · {steps} choice{'' if steps == 1 else 's'}"
 
 
-class TitleScreen(Screen[None]):
-    """Start here: New game, Continue, Load, Quit."""
+class TitleScreen(GameScreen[None]):
+    """Start here: New game, Continue, Load, Quit (Continue highlighted when there is a
+    game to continue)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_game", "New game"),
@@ -64,6 +65,8 @@ class TitleScreen(Screen[None]):
         self.story = story
         self.newest = newest
         self.find_newest = find_newest
+        #: the player moved in the menu: a save found later does not move the highlight
+        self.menu_moved = False
 
     def compose(self) -> ComposeResult:
         # no Header here: the screen is the title, and the Header widget costs its
@@ -83,6 +86,7 @@ class TitleScreen(Screen[None]):
         self.query_one("#menu", OptionList).focus()
         if self.find_newest is not None:
             self.call_after_refresh(self.found_newest)
+        self.mark_ready()
 
     def found_newest(self) -> None:
         find, self.find_newest = self.find_newest, None
@@ -108,6 +112,8 @@ class TitleScreen(Screen[None]):
         intro.display = bool(story.intro.strip())
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
+        if newest is not None and not self.menu_moved:
+            highlighted = 1  # Continue: the game in progress, one Enter away
         menu.clear_options()
         if newest is not None:
             resume = Content.assemble(
@@ -132,6 +138,16 @@ class TitleScreen(Screen[None]):
         )
         menu.highlighted = highlighted if highlighted is not None else 0
 
+    @on(OptionList.OptionHighlighted, "#menu")
+    def moved(self, event: OptionList.OptionHighlighted) -> None:
+        if self.ready and event.option_index != self.menu_default:
+            self.menu_moved = True
+
+    @property
+    def menu_default(self) -> int:
+        return 1 if self.newest is not None else 0
+
     @on(OptionList.OptionSelected, "#menu")
     async def pick(self, event: OptionList.OptionSelected) -> None:
-        await self.run_action(f"app.{event.option.id}")
+        if self.ready:
+            await self.run_action(f"app.{event.option.id}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -21,7 +23,13 @@ def choice_prompt(number: int, option: GameOption) -> Numbered:
 
 
 class ChoiceList(OptionList):
-    """The visible choices; the id of each option is the choice's id."""
+    """The visible choices; the id of each option is the choice's id. PgDn and PgUp
+    scroll the scene's text (a scene has few choices; its text may run long)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "screen.scroll_text(1)", "More text", show=False),
+        Binding("pageup", "screen.scroll_text(-1)", "Back in the text", show=False),
+    ]
 
     def show(self, options: Sequence[GameOption]) -> None:
         """Show `options` (only the visible ones, numbered from 1) and highlight the first open."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from game.core.engine import GameState
@@ -28,9 +30,18 @@ def history_renderable(story: Story, state: GameState) -> Group:
     return Group(*parts)
 
 
-class HistoryPanel(Static):
-    """Past scenes and choices, oldest first; kept up to date only while it is shown."""
+class HistoryPanel(VerticalScroll, can_focus=False):
+    """Past scenes and choices, oldest first, scrolled to the newest; kept up to date
+    only while it is shown. It scrolls on its own (the wheel), so the meters above it
+    stay in view; it takes no focus (Tab moves between the text and the choices)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="history-text")
+
+    def on_mount(self) -> None:
+        self.anchor()  # follow the newest entry as entries are added
 
     def show(self, story: Story, state: GameState) -> None:
         if self.display:
-            self.update(history_renderable(story, state))
+            self.query_one("#history-text", Static).update(history_renderable(story, state))
+            self.scroll_end(animate=False, immediate=False)

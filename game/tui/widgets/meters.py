@@ -1,4 +1,5 @@
-"""The meters as labelled bars, coloured by which way is good, with the last change."""
+"""The meters as labelled bars, coloured by which way is good, with the last change
+told in words as well as colour ("+1▲ better"), so it reads the same without colour."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 
+from game.core.feedback import side_word
 from game.core.model import Meter, Story
 
 EMPTY_STYLE = "$foreground 25%"
@@ -29,14 +31,14 @@ def tone(meter: Meter, value: int) -> str:
 
 
 def change_content(meter: Meter, change: int) -> Content:
-    """ "+1▲" or "-2▼", green when the change is for the better, red when for the worse."""
-    if not change:
+    """ "+1▲ better" or "-2▼ worse": the word says it without colour; green for the
+    better, red for the worse."""
+    word = side_word(meter, change)
+    if not word:
         return Content("")
-    better = (change > 0) != (meter.good == "low")
     arrow = "▲" if change > 0 else "▼"
-    return Content.styled(
-        f"{change:+d}{arrow}", "bold $text-success" if better else "bold $text-error"
-    )
+    style = "bold $text-error" if word == "worse" else "bold $text-success"
+    return Content.styled(f"{change:+d}{arrow} {word}", style)
 
 
 def bar(meter: Meter, value: int, width: int) -> Content:
@@ -78,15 +80,22 @@ class MeterBar(Widget):
         label = Content.styled(meter.label, "bold")
         numbers = Content(f"{self.value}/{meter.max}")
         delta = change_content(meter, self.change)
-        if delta:
-            numbers = Content.assemble(numbers, " ", delta)
         if self.size.height >= 2:
+            # label and value above; the bar and the change below
             room = max(0, width - numbers.cell_length - 1)
             top = label.truncate(room, ellipsis=True, pad=True)
+            bar_width = max(1, width - delta.cell_length - 1) if delta else width
+            bottom = bar(meter, self.value, bar_width)
+            if delta:
+                bottom = Content.assemble(bottom, " ", delta)
             return Content("\n").join(
-                [Content.assemble(top, " ", numbers), bar(meter, self.value, width)]
+                [Content.assemble(top, " ", numbers), bottom.truncate(max(0, width))]
             )
-        label_width = max(0, min(self.label_width, width // 3))
+        if delta:
+            numbers = Content.assemble(numbers, " ", delta)
+        # the value and the change are always shown whole; then the label; the bar
+        # takes what is left (none in a tight spot)
+        label_width = max(0, min(self.label_width, width - numbers.cell_length - 2))
         bar_width = max(0, width - label_width - numbers.cell_length - 2)
         return Content.assemble(
             label.truncate(label_width, ellipsis=True, pad=True),
