@@ -35,7 +35,7 @@ async def test_help_explains_the_meters_and_the_keys(story_copy: Path, saves_dir
         meters = shown(app.screen.query_one("#help-meters"))
         assert "Heat  0 to 5, lower is better" in meters
         assert "How close it is to a [fight]." in meters
-        assert "undo the last choice" in app.screen.query_one("#help-keys").render().plain  # type: ignore[union-attr]
+        assert "undo the last choice" in shown(app.screen.query_one("#help-keys"))
         await pilot.press("escape")
         assert isinstance(app.screen, SceneScreen)
         await pilot.press("f1")

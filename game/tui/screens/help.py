@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -55,12 +56,14 @@ def meters_renderable(story: Story) -> Group:
     return Group(*parts)
 
 
-def keys_content() -> Content:
-    width = max(len(key) for key, _ in KEYS)
-    return Content("\n").join(
-        Content.assemble(Content.styled(key.ljust(width), "bold $text-accent"), "  ", what)
-        for key, what in KEYS
-    )
+def keys_content() -> Table:
+    """The keys and what they do; a long line wraps under its description."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    for key, what in KEYS:
+        grid.add_row(key, what)
+    return grid
 
 
 class HelpScreen(GameModal[None]):
