@@ -342,3 +342,45 @@ def test_a_duo_save_loaded_without_duo_goes_on_as_a_duo_game(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Hand over to Adviser to the Guest" in result.stdout  # went on as a duo game
     assert os.path.exists(tmp_path / "duo-hotseat.json")
+
+
+def test_transcript_and_report_read_duo_saves(tmp_path, sides):
+    host = play(tmp_path, sides, "--role", "host", "--room", "D1")
+    guest = play(tmp_path, sides, "--role", "guest", "--room", "D1")
+    host.send("1\n1\n1\n")
+    guest.send("1\n1\n1\n")
+    assert host.finish()[0] == 0 and guest.finish()[0] == 0
+    result = run("transcript", "duo-D1-guest", "--story", str(DUO), "--saves-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert (
+        "transcript of a duo summit" in text
+        and "**This transcript is for:** Adviser to the Guest" in text
+    )
+    assert "Round 3: Farewell" in text and "Guest: your offer on the runway made it." in text
+    html = run(
+        "transcript",
+        "duo-D1-host",
+        "--story",
+        str(DUO),
+        "--saves-dir",
+        str(tmp_path),
+        "--format",
+        "html",
+    )
+    assert (
+        html.returncode == 0 and "<svg" in html.stdout and "Host: your side made it." in html.stdout
+    )
+    report = run("report", str(tmp_path), "--story", str(DUO))
+    assert report.returncode == 0, report.stderr
+    assert "## Duo summits" in report.stdout
+    assert (
+        "1 duo game(s) (Adviser to the Host and Adviser to the Guest), 1 finished." in report.stdout
+    )
+    assert "| D1 | Deal | 3 |" in report.stdout
+    folder = run("transcript", str(tmp_path), "--story", str(DUO), "-o", str(tmp_path / "out"))
+    assert folder.returncode == 0, folder.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "duo-D1-guest-transcript.md",
+        "duo-D1-host-transcript.md",
+    ]

@@ -18,7 +18,7 @@ def run_report(args: argparse.Namespace) -> int:
     collection = collect(story, args.saves)
     for skipped in collection.skipped:
         print(shown(f"Skipped {skipped.name}: {skipped.reason}"), file=sys.stderr)
-    if not collection.games:
+    if not collection.games and not collection.duos:
         print(
             f"No usable saves of '{story.id}' version {story.version} among "
             f"{collection.files} save file(s); nothing to report.",

@@ -12,6 +12,7 @@ from game.core.model import Story
 from game.core.text import shown
 from game.persist import saves
 from game.plain.flags import with_flag
+from game.tools.documents.duo_transcript import render_duo_transcript
 from game.tools.documents.games import collect, who
 from game.tools.documents.transcript import render_transcript
 
@@ -32,7 +33,11 @@ def run_transcript(args: argparse.Namespace) -> int:
     if loaded.notice:
         print(loaded.notice, file=sys.stderr)
     player = loaded.save.game.player if loaded.save.game is not None else saves.Player()
-    text = render_transcript(story, loaded.state, args.format, who(player))
+    if loaded.duo is not None:  # a duo summit's game: round by round, for the save's side
+        side = loaded.save.duo.side if loaded.save.duo is not None else ""
+        text = render_duo_transcript(story, loaded.duo, side, args.format)
+    else:
+        text = render_transcript(story, loaded.state, args.format, who(player))
     status = deliver(text, args.output, "transcript")
     if status or args.output is None:
         return status
@@ -51,7 +56,7 @@ def every_transcript(story: Story, folder: Path, output: Path | None, fmt: str) 
     collection = collect(story, [folder])
     for skipped in collection.skipped:
         print(shown(f"Skipped {skipped.name}: {skipped.reason}"), file=sys.stderr)
-    if not collection.games:
+    if not collection.games and not collection.duos:
         print(f"No game of '{story.id}' to write in {folder}.", file=sys.stderr)
         return 1
     try:
@@ -66,5 +71,10 @@ def every_transcript(story: Story, folder: Path, output: Path | None, fmt: str) 
         if deliver(text, target, "transcript"):
             continue
         written += 1
+    for duo_game in collection.duos:
+        target = output / f"{Path(duo_game.name).stem}-transcript.{fmt}"
+        text = render_duo_transcript(story, duo_game.state, duo_game.side, fmt)
+        if not deliver(text, target, "transcript"):
+            written += 1
     print(f"{written} transcript(s) written to {output}")
-    return 0 if written == len(collection.games) else 1
+    return 0 if written == len(collection.games) + len(collection.duos) else 1

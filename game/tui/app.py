@@ -377,7 +377,10 @@ class GameApp(App[int]):
         if self.closing:
             return
         from game.persist import saves
+        from game.tui.duo import open_duo_save
 
+        if open_duo_save(self, path):  # a duo summit's game goes on as one
+            return
         try:
             loaded = self.session.load(path)
         except saves.SaveError as exc:

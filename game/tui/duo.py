@@ -48,6 +48,30 @@ def open_duo(app: GameApp, launch: DuoLaunch) -> bool:
     return True
 
 
+def open_duo_save(app: GameApp, path: Path) -> bool:
+    """A duo summit's save picked to load: a one-screen game goes on; a room's side joins
+    the room again. False for any other save (the app loads it as usual)."""
+    from game.persist import saves
+
+    try:
+        save = saves.read(path)
+    except saves.SaveError:
+        return False  # the usual load says what is wrong with it
+    mark = save.duo
+    if mark is None:
+        return False
+    if mark.room:
+        open_duo(app, DuoLaunch(room=mark.room, role=mark.side or None))
+        return True
+    try:
+        loaded = saves.restore(app.story, save, str(path))
+    except saves.SaveError as exc:
+        app.notify(f"Cannot load: {exc}", severity="error", markup=False, timeout=10)
+        return True
+    open_duo(app, DuoLaunch(resume=loaded.duo))
+    return True
+
+
 def ask_partner(app: GameApp) -> None:
     """Play with a partner: ask for a room code and a side, then join the room."""
     if app.story.duo is None:

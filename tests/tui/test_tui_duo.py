@@ -126,3 +126,16 @@ async def test_play_with_a_partner_from_the_title(saves_dir: Path) -> None:
         assert isinstance(app.screen, TitleScreen)
     (seat,) = [s for s in screen.session.store.seats(code) if s.role == "cn"]  # type: ignore[union-attr]
     assert seat.left_at is not None
+
+
+async def test_loading_a_duo_save_goes_on_as_a_duo_game(saves_dir: Path) -> None:
+    session = DuoSession.local(STORY, saves_dir)
+    session.move("warm", "us")
+    app = make_app(STORY, saves_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.load_path(session.save_path())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DuoScreen) and screen.mode == HANDOVER
+        assert screen.side == "cn" and screen.session.state.pending == {"us": "warm"}

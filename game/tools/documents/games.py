@@ -16,6 +16,7 @@ from game.core.engine import GameState
 from game.core.model import Story
 from game.persist import saves
 from game.persist.classstore import STORE_FILE, ClassStore, Inject, StoreError
+from game.tools.documents.duo_games import DuoGame
 
 
 @attrs.frozen
@@ -69,6 +70,8 @@ class Collection:
     files: int = 0
     #: the news sent to the class folders among the paths (from their class store)
     sent: tuple[Inject, ...] = ()
+    #: duo summits' saves (game.tools.documents.duo_games), apart from the games above
+    duos: tuple[DuoGame, ...] = ()
 
 
 def save_files(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
@@ -112,6 +115,7 @@ def collect(story: Story, paths: Sequence[Path]) -> Collection:
     files, skipped = save_files(paths)
     games: list[Game] = []
     notes: list[str] = []
+    duos: list[DuoGame] = []
     for name, path in files:
         try:
             save = saves.read(path)
@@ -153,6 +157,9 @@ def collect(story: Story, paths: Sequence[Path]) -> Collection:
             continue
         if loaded.notice:
             notes.append(f"{name}: {loaded.notice}")
+        if loaded.duo is not None:
+            duos.append(DuoGame(name, loaded.duo, save))
+            continue
         games.append(Game(name, loaded.state, save))
     games, doubled = one_per_game(games)
     if doubled:
@@ -161,7 +168,12 @@ def collect(story: Story, paths: Sequence[Path]) -> Collection:
             "counted once, by its newest save."
         )
     return Collection(
-        tuple(games), tuple(skipped), tuple(notes), files=len(files), sent=sent_news(paths)
+        tuple(games),
+        tuple(skipped),
+        tuple(notes),
+        files=len(files),
+        sent=sent_news(paths),
+        duos=tuple(duos),
     )
 
 

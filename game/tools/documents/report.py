@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from game.core.model import Choice, Scene, Story
 from game.tools.documents import classreport
 from game.tools.documents.document import Block, Heading, Items, Paragraph, Table, render
+from game.tools.documents.duo_games import duo_section
 from game.tools.documents.games import Collection, Game, Skipped, collect, save_files
 
 __all__ = ["Collection", "Game", "Skipped", "collect", "render_report", "save_files"]
@@ -325,6 +326,7 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
     blocks += classreport.key_scenes_section(story, games)
     blocks += divergence_section(story, by_role)
     blocks += classreport.news_section(story, collection)
+    blocks += duo_section(story, collection.duos)
     if collection.notes:
         blocks.append(Heading(2, "Notes", anchor="notes"))
         blocks.append(Items(collection.notes))
