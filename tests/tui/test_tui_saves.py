@@ -268,3 +268,12 @@ async def test_the_title_offers_continue_first_when_there_is_a_game(
         await pilot.press("enter")  # Continue
         assert isinstance(app.screen, SceneScreen)
         assert app.state is not None and app.state.history == (("hall", "cold"),)
+        await pilot.press("2")  # wait: the game ends
+        await pilot.press("ctrl+p", *"title")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        # a finished game is still offered, but New game comes first again
+        assert app.screen.query_one("#menu", OptionList).highlighted == 0

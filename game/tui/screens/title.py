@@ -112,8 +112,8 @@ class TitleScreen(GameScreen[None]):
         intro.display = bool(story.intro.strip())
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
-        if newest is not None and not self.menu_moved:
-            highlighted = 1  # Continue: the game in progress, one Enter away
+        if not self.menu_moved:
+            highlighted = self.menu_default  # Continue: a game in progress, one Enter away
         menu.clear_options()
         if newest is not None:
             resume = Content.assemble(
@@ -145,7 +145,9 @@ class TitleScreen(GameScreen[None]):
 
     @property
     def menu_default(self) -> int:
-        return 1 if self.newest is not None else 0
+        """Continue when the newest save is a game still in progress, else New game."""
+        save = self.newest.save if self.newest is not None else None
+        return 1 if save is not None and save.summary.ending is None else 0
 
     @on(OptionList.OptionSelected, "#menu")
     async def pick(self, event: OptionList.OptionSelected) -> None:
