@@ -110,9 +110,9 @@ async def game_latencies(presses: int, *, autosave: bool = True) -> list[float]:
     with tempfile.TemporaryDirectory() as saves:
         app = make_app(story, Path(saves), role=role)
         if not autosave:
-            app.autosave_problem = "off for the benchmark"
+            app.session.autosave_off = "off for the benchmark"
         clock = FrameClock(app)
-        clock.wrap(app, "set_state")
+        clock.wrap(app, "show_state")
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("enter")  # New game, in the fixed role
             await pilot.pause()
