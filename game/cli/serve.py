@@ -8,6 +8,7 @@ import sys
 
 from game.cli.common import load_or_report, role_exists, saves_dir
 from game.core.text import shown
+from game.web.partner import partner_lines
 from game.web.server import WARNING, game_command, public_url
 
 
@@ -40,6 +41,8 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     print(shown(f"Each game saves to its own slot in: {folder}"))
     print(shown(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}"))
+    for line in partner_lines(story, args.role):
+        print(shown(line))
     from game.web.classroom import ClassServer, teach_command
 
     server = ClassServer(
