@@ -13,7 +13,7 @@ from game.plain.flags import with_flag
 if TYPE_CHECKING:
     from game.core.engine import Start
     from game.core.model import Story
-    from game.persist.saves import Loaded
+    from game.persist.saves import Loaded, Player
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, int]:
@@ -107,6 +107,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         autosave_slot=autosave_slot(args.autosave_slot),
         # a served classroom game (one slot per browser) sees only its own saves
         private_saves=args.autosave_slot == "unique",
+        player=player(args),
+        served=getattr(args, "served", False),
     )
 
 
@@ -128,6 +130,16 @@ def load_path(folder: Path, story: Story, slot: str) -> Path:
     return saves.resolve(folder, slot)
 
 
+def player(args: argparse.Namespace) -> Player | None:
+    """Who plays (`--name NAME [--team TEAM]`), or None when no name was given."""
+    from game.persist.saves import Player
+
+    name, team = getattr(args, "name", None), getattr(args, "team", None)
+    if not name and not team:
+        return None
+    return Player(name or "", team or "")
+
+
 def play_plain(
     args: argparse.Namespace,
     story: Story,
@@ -145,6 +157,7 @@ def play_plain(
         offer_transcript=True,
         autosave_slot=autosave_slot(args.autosave_slot),
         debug=getattr(args, "debug", False),
+        player=player(args),
     )
     state = loaded.state if loaded is not None else None
     # a game loaded from an autosave goes on in it (the session decides)
@@ -154,4 +167,5 @@ def play_plain(
         if role is None:
             return 0
         state = engine.new_game(story, role, start)
-    return game.run(state, role=args.role, slot=slot)
+    info = loaded.save.game if loaded is not None else None
+    return game.run(state, role=args.role, slot=slot, game=info)

@@ -23,10 +23,12 @@ from game.core.feedback import effects_line, scene_reading
 from game.core.model import Story
 from game.core.text import meter_line, paragraphs, shown
 from game.persist import saves
+from game.plain.classroom import ClassLines
 from game.plain.flags import with_flag
 from game.plain.lines import read_line
-from game.session.session import GameSession, Moved
+from game.session.session import GameSession, Moved, Paused
 from game.tools.debug import debug_lines
+from game.tools.documents.games import who
 from game.tools.documents.transcript import write_transcript
 
 HELP = (
@@ -61,12 +63,13 @@ class PlainGame:
         debug: bool = False,
         autosave_slot: str | None = None,
         width: int | None = None,
+        player: saves.Player | None = None,
     ) -> None:
         """`autosave_slot`: None gives each game a slot of its own; a name fixes it.
         `width`: the columns of a line (default: the terminal's, or 80 in a pipe)."""
         if autosave_slot is not None:
             saves.check_slot_name(autosave_slot)
-        self.session = GameSession(story, saves_dir, autosave_slot=autosave_slot)
+        self.session = GameSession(story, saves_dir, autosave_slot=autosave_slot, player=player)
         self.story = story
         self.saves_dir = saves_dir
         # looked up now, not at import: a closed stdin is None, read as end of input
@@ -82,6 +85,8 @@ class PlainGame:
         self.transcript_offer = offer_transcript
         #: `play --debug`: exact meters, flags, the scene's id and file:line under each scene
         self.debug = debug
+        #: the class's part: who plays, news flashes, the clock
+        self.classroom = ClassLines(self)
 
     @property
     def autosave_slot(self) -> str:
@@ -191,6 +196,8 @@ class PlainGame:
     def moved(self, moved: Moved) -> GameState:
         if moved.new_error:  # said once, not after every choice
             self.tell_error(f"Notice: {with_flag(moved.autosave_error)}")
+        if moved.store_warning:
+            self.tell_error(f"Notice: {moved.store_warning}")
         return moved.state
 
     def offer_transcript(self, state: GameState) -> None:
@@ -205,7 +212,7 @@ class PlainGame:
             return
         path = self.session.transcript_path()
         try:
-            write_transcript(path, self.story, state)
+            write_transcript(path, self.story, state, who=who(self.session.player))
         except OSError as exc:
             self.tell_error(
                 f"Could not write the transcript to {path} ({exc.strerror or exc}). "
@@ -236,6 +243,7 @@ class PlainGame:
         state: GameState | None = None,
         role: str | None = None,
         slot: str | None = None,
+        game: saves.GameInfo | None = None,
     ) -> int:
         """Play from `state` (a loaded save, autosaving on in its `slot`; or a start), or
         from the title and the role's start; 0 at the end, at `q` or at end of input."""
@@ -255,7 +263,8 @@ class PlainGame:
             state = self.session.start(role)
             self.tell(f"Your role: {story.roles[role].label}. ({HELP})")
         else:
-            self.session.resume(state, slot)
+            self.session.resume(state, slot, game)
+        self.classroom.who()
         before: GameState | None = None
         while not state.over:
             visible = self.show(state, before)
@@ -276,6 +285,7 @@ class PlainGame:
         again, never the whole scene."""
         question = f"Choice (1-{len(visible)}, ? for help): "
         while True:
+            self.classroom.clock()
             answer = self.ask(question)
             if answer is None:
                 self.say()
@@ -311,8 +321,14 @@ class PlainGame:
             if not option.open:
                 self.tell(f"That choice is locked: {option.reason}")
                 continue
-            after = self.moved(self.session.choose(option.choice_id))
-            self.said_choice(state, after)
+            try:
+                moved = self.session.choose(option.choice_id)
+            except Paused as exc:
+                self.tell(f"{exc} Then type your choice again.")
+                continue
+            after = self.moved(moved)
+            self.said_choice(state, moved.before_news or after)
+            self.classroom.news(moved)
             return state, after
 
 

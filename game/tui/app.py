@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from game.core.model import Story
 from game.format.loader import check_story
 from game.format.watch import Fingerprint, fingerprint
 from game.tui import settings
+from game.tui.classroom import Classroom
 from game.tui.messages import ChoicePicked
 from game.tui.screens.base import is_ready
 from game.tui.screens.title import TitleScreen
@@ -52,7 +53,7 @@ def game_commands() -> type[Provider]:
     return GameCommands
 
 
-class GameApp(App[int]):
+class GameApp(Classroom):
     """Cooperate or Else! in a terminal (or a browser, through textual-serve)."""
 
     CSS_PATH = "app.tcss"
@@ -92,8 +93,13 @@ class GameApp(App[int]):
         watch: bool = False,
         autosave_slot: str | None = None,
         private_saves: bool = False,
+        player: saves.Player | None = None,
+        served: bool = False,
     ) -> None:
         super().__init__()
+        #: who plays (`--name`/`--team`); a served game asks first
+        self.player = player
+        self.served = served
         #: served games share the teacher's config folder: their themes are not kept
         self.keep_theme = not private_saves
         remembered = settings.saved_theme() if self.keep_theme else None
@@ -131,6 +137,7 @@ class GameApp(App[int]):
                 self.saves_dir,
                 autosave_slot=self.autosave_slot,
                 private=self.private_saves,
+                player=self.player,
             )
         return self._session
 
@@ -195,11 +202,20 @@ class GameApp(App[int]):
         # Textual holds back every frame until the app has started (its mount included):
         # a screen pushed now is drawn, thrown away, and drawn again later. Pushed once
         # the app has started, its first frame is the first one on the terminal.
+        self.start_classroom()
         self.call_later(self.open_first_screen)
 
     def open_first_screen(self) -> None:
         # The first main screen is pushed once: a screen switched away while it is still
         # mounting can trip its Header.
+        if self.ask_who_first(self.open_first_screen):
+            return  # a served game asks who plays first, then comes back here
+        if self.rejoin_path is not None:  # the player gave the code of their game
+            path, self.rejoin_path = self.rejoin_path, None
+            self.session.rejoin(path)
+            self.show_state()
+            self.notify(f"Welcome back: your game goes on ({self.session.code}).", markup=False)
+            return
         if self.duo_launch is not None:
             from game.tui.duo import open_duo
 
@@ -210,7 +226,7 @@ class GameApp(App[int]):
         if self.initial_load is not None:
             origin = self.loaded_from
             slot = self.session.slot_of(origin) if origin is not None else None
-            self.session.resume(self.initial_load.state, slot)
+            self.session.resume(self.initial_load.state, slot, self.initial_load.save.game)
             self.show_state()
             if self.initial_load.notice:
                 self.notify(self.initial_load.notice, markup=False, timeout=8)
@@ -325,6 +341,7 @@ class GameApp(App[int]):
 
     def after_move(self, moved: Moved) -> None:
         self.show_state()
+        self.classroom_after_move(moved)
         if moved.autosave_error is not None:
             self.notify(
                 f"Autosave failed: {moved.autosave_error}",
@@ -543,6 +560,8 @@ def make_app(
     watch: bool = False,
     autosave_slot: str | None = None,
     private_saves: bool = False,
+    player: saves.Player | None = None,
+    served: bool = False,
 ) -> GameApp:
     """The game's app, for the CLI, the tests and the web server alike."""
     return GameApp(
@@ -556,6 +575,8 @@ def make_app(
         watch=watch,
         autosave_slot=autosave_slot,
         private_saves=private_saves,
+        player=player,
+        served=served,
     )
 
 

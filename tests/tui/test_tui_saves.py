@@ -152,7 +152,9 @@ async def test_transcript_is_written_next_to_the_saves(
     story: Story, saves_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = types.ModuleType("game.tools.documents.transcript")
-    fake.render_transcript = lambda story, state, fmt="md": f"# {story.title}: {state.ending}\n"  # type: ignore[attr-defined]
+    fake.render_transcript = lambda story, state, fmt="md", who="": (  # type: ignore[attr-defined]
+        f"# {story.title}: {state.ending}\n"
+    )
     monkeypatch.setitem(sys.modules, "game.tools.documents.transcript", fake)
     app = finished(story, saves_dir)
     notices = notes(app)
@@ -174,7 +176,7 @@ async def test_transcript_in_a_browser_is_delivered(
     story: Story, saves_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = types.ModuleType("game.tools.documents.transcript")
-    fake.render_transcript = lambda story, state, fmt="md": "text"  # type: ignore[attr-defined]
+    fake.render_transcript = lambda story, state, fmt="md", who="": "text"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "game.tools.documents.transcript", fake)
     monkeypatch.setattr(GameApp, "is_web", property(lambda self: True))
     delivered: list[tuple[str, str | None]] = []

@@ -156,6 +156,14 @@ class EndingScreen(GameScreen[None]):
         else:
             await self.run_action(f"app.{event.button.id}")
 
+    def who(self) -> str:
+        """The player the transcript names ("" for a game without a name)."""
+        from game.tools.documents.games import who
+
+        session = getattr(self.app, "session", None)
+        player = getattr(session, "player", None)
+        return who(player) if player is not None else ""
+
     def action_transcript(self) -> None:
         """Write the game's transcript next to the saves, or download it in a browser."""
         try:
@@ -168,7 +176,7 @@ class EndingScreen(GameScreen[None]):
             )
             return
         try:
-            text = render_transcript(self.story, self.state, fmt="md")
+            text = render_transcript(self.story, self.state, fmt="md", who=self.who())
         except Exception as exc:  # another module's failure must not end the game
             self.notify(f"Could not make the transcript: {exc}", severity="error", markup=False)
             return
