@@ -144,6 +144,9 @@ def test_two_tabs_play_one_duo_game(server):
             a, b = Tab(ws_a), Tab(ws_b)
             for tab in (a, b):
                 await tab.ws.send_json(["resize", {"width": 100, "height": 32}])
+            for tab, name in ((a, "Ana"), (b, "Bo")):  # a served game asks who plays first
+                await tab.shows(b"Your name")
+                await tab.keys(*name, ENTER, ENTER, ENTER)
             await a.shows(b"Play with a partner")  # the title offers it for a duo story
             await b.shows(b"Play with a partner")
             await a.keys("p")
