@@ -209,7 +209,7 @@ def test_a_duo_save_whose_sides_do_not_match_its_choices_is_refused(tmp_path):
     save = duosaves.make_duo_save(STORY, state)
     assert save.duo is not None
     bad = saves.seal(attrs.evolve(save, duo=attrs.evolve(save.duo, sides=[])))
-    with pytest.raises(saves.SaveError, match=r"not a valid duo save \(1 choices but 0 sides\)"):
+    with pytest.raises(saves.SaveError, match=r"1 choices but 0 sides: not a whole duo save"):
         saves.restore(STORY, bad, "bad")
     moved = saves.seal(attrs.evolve(save, choices=[("u1", "gone")]))
     with pytest.raises(saves.SaveError, match="cannot be replayed: move 1 \\(us\\)"):

@@ -108,7 +108,7 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, resume: DuoState
         from game.plain.duogame import run_plain_duo
 
         return run_plain_duo(story, folder, room=room, role=args.role, resume=resume)
-    from game.tui.duo import DuoLaunch, run_duo_app
+    from game.tui.duo_app import DuoLaunch, run_duo_app
 
     return run_duo_app(
         story,

@@ -45,6 +45,7 @@ __all__ = [
     "new_duo",
     "options",
     "replay",
+    "replay_save",
     "rounds_played",
     "settle",
     "shown_text",
@@ -314,6 +315,21 @@ def replay(story: Story, moves: Iterable[DuoMove | Sequence[str]]) -> DuoState:
         except GameError as exc:
             raise ReplayError(f"{where}: {exc}") from None
     return state
+
+
+def replay_save(
+    story: Story, sides: Sequence[str], choices: Sequence[Sequence[str]], side: str = ""
+) -> tuple[DuoState, GameState]:
+    """A duo save's game: its choices (each `(scene, choice)`) made by `sides` in order,
+    replayed; and the view of the save's `side` ("" : the first side). `ReplayError`
+    says what does not fit."""
+    if len(sides) != len(choices):
+        raise ReplayError(f"{len(choices)} choices but {len(sides)} sides: not a whole duo save")
+    state = replay(story, [(r, s, c) for r, (s, c) in zip(sides, choices, strict=True)])
+    roles = duo_of(story).roles
+    if side and side not in roles:
+        raise ReplayError(f"its side '{side}' is not a side of the duo summit")
+    return state, view(story, state, side or roles[0])
 
 
 def rounds_played(story: Story, state: DuoState) -> list[RoundResult]:

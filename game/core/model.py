@@ -214,7 +214,7 @@ class Duo:
     roles: tuple[str, ...]
     rounds: tuple[Round, ...]
     #: each side's first scene (a scene of the first round)
-    start: Mapping[str, str]
+    start: Mapping[str, str] = attrs.field(converter=frozen)
     file: str = ""
     line: int = 0
 

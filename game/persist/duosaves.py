@@ -4,7 +4,8 @@ A duo save is still a list of choices: both sides' moves, in the order made, eac
 with its side (`saves.DuoMark.sides`), plus the room and the side the save's player
 played. Loading replays the moves through `game.core.duo`, so the save can never
 disagree with the story; `saves.load` and `saves.restore` read duo saves too and give
-the joint state (`Loaded.duo`) and the view of the save's side (`Loaded.state`).
+the joint state (`Loaded.duo`) and the view of the save's side (`Loaded.state`),
+replayed by `game.core.duo.replay_save`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from pathlib import Path
 
 from game.core import duo
 from game.core.duo import DuoState
-from game.core.engine import GameError, ReplayError
-from game.core.errors import STORY_FOLDER
 from game.core.model import Story
 from game.persist import saves
-from game.persist.saves import DuoMark, GameInfo, Loaded, SaveError, SaveFile, StoryStamp, Summary
+from game.persist.saves import DuoMark, GameInfo, Loaded, SaveFile, StoryStamp, Summary
 
 
 def make_duo_save(
@@ -61,54 +60,6 @@ def write_duo(
     """Save a duo game to `slot` atomically; raises `SaveError`."""
     save = make_duo_save(story, state, side=side, room=room, game=game)
     return saves.write_save(saves_dir, slot, save)
-
-
-def restore_duo(story: Story, save: SaveFile, where: str = "save") -> Loaded:
-    """Replay a duo save's moves (`saves.restore` sends duo saves here)."""
-    mark = save.duo
-    assert mark is not None
-    if save.story.id != story.id:
-        raise SaveError(
-            f"{where}: made for the story '{save.story.id}', not '{story.id}'; "
-            "load it with that story",
-            STORY_FOLDER,
-        )
-    if story.duo is None:
-        raise SaveError(f"{where}: a duo summit's save, but the story '{story.id}' has no duo")
-    if len(mark.sides) != len(save.choices):
-        raise SaveError(
-            f"{where}: not a valid duo save ({len(save.choices)} choices but "
-            f"{len(mark.sides)} sides); it was left as it is"
-        )
-    side = mark.side or story.duo.roles[0]
-    if side not in story.duo.roles:
-        raise SaveError(f"{where}: its side '{side}' is not a side of the duo summit")
-    moves = [
-        (role, scene, choice)
-        for role, (scene, choice) in zip(mark.sides, save.choices, strict=True)
-    ]
-    try:
-        state = duo.replay(story, moves)
-    except ReplayError as exc:
-        changed = (
-            f"the story was edited since (version {save.story.version}, now {story.version})"
-            if save.story.version != story.version
-            else "the story's files were edited since"
-        )
-        if save.story.digest == story.digest:
-            changed = "the save does not fit the story"
-        raise SaveError(f"{where}: cannot be replayed: {exc}; {changed}") from None
-    notice = ""
-    if save.story.digest != story.digest:
-        notice = (
-            f"The story changed since this save (version {save.story.version} -> {story.version}); "
-            f"its {len(save.choices)} moves were replayed and still fit."
-        )
-    try:
-        view = duo.view(story, state, side)
-    except GameError as exc:  # pragma: no cover - the side was checked above
-        raise SaveError(f"{where}: {exc}") from None
-    return Loaded(state=view, save=save, notice=notice, duo=state)
 
 
 def sides_of(story: Story, loaded: Loaded) -> list[str]:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import cattrs
 
+from game.core import duo
 from game.core.engine import GameState, ReplayError, Start, replay
 from game.core.errors import SAVES_FOLDER, STORY_FOLDER, MarALagoError
 from game.core.model import Story
@@ -420,10 +421,6 @@ def _format_1(raw: bytes, where: str) -> dict[str, Any]:
 
 def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
     """Replay a save's choices through the engine."""
-    if save.duo is not None:
-        from game.persist.duosaves import restore_duo
-
-        return restore_duo(story, save, where)
     if save.story.id != story.id:
         raise SaveError(
             f"{where}: made for the story '{save.story.id}', not '{story.id}'; "
@@ -433,15 +430,19 @@ def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
     start = None
     if save.start is not None:
         start = Start(save.start.scene, dict(save.start.meters), frozenset(save.start.flags))
+    joint = None
     try:
-        state = replay(
-            story,
-            save.role,
-            save.choices,
-            start,
-            news=[(item.step, item.id) for item in save.news],
-            closed=save.closed,
-        )
+        if save.duo is not None:  # a duo summit's: both sides' moves, each with its side
+            joint, state = duo.replay_save(story, save.duo.sides, save.choices, save.duo.side)
+        else:
+            state = replay(
+                story,
+                save.role,
+                save.choices,
+                start,
+                news=[(item.step, item.id) for item in save.news],
+                closed=save.closed,
+            )
     except ReplayError as exc:
         changed = (
             f"the story was edited since (version {save.story.version}, now {story.version})"
@@ -457,7 +458,7 @@ def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
             f"The story changed since this save (version {save.story.version} -> {story.version}); "
             f"its {len(save.choices)} choices were replayed and still fit."
         )
-    return Loaded(state=state, save=save, notice=notice)
+    return Loaded(state=state, save=save, notice=notice, duo=joint)
 
 
 def load(story: Story, path: Path) -> Loaded:

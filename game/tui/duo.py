@@ -8,7 +8,7 @@ here, and a room that cannot be joined is said in a notification, not a tracebac
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -17,7 +17,10 @@ from game.core.engine import GameError
 from game.core.model import Story
 
 if TYPE_CHECKING:
-    from game.tui.app import GameApp
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
+    from game.session.duo import DuoSession
 
 
 @attrs.frozen
@@ -30,7 +33,31 @@ class DuoLaunch:
     resume: DuoState | None = None
 
 
-def open_duo(app: GameApp, launch: DuoLaunch) -> bool:
+class DuoHost(Protocol):
+    """What a duo game needs of the app (game.tui.app.GameApp), named here so that this
+    module does not import the app (the app imports it)."""
+
+    @property
+    def story(self) -> Story: ...
+
+    saves_dir: Path
+    duo_session: DuoSession | None
+
+    def switch_main(self, screen: Screen[None]) -> None: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+
+def open_duo(app: DuoHost, launch: DuoLaunch) -> bool:
     """Make the session and show its screen; False (and a notification) when it cannot."""
     from game.session.duo import DuoError, DuoSession
     from game.tui.screens.duo import DuoScreen
@@ -48,7 +75,7 @@ def open_duo(app: GameApp, launch: DuoLaunch) -> bool:
     return True
 
 
-def open_duo_save(app: GameApp, path: Path) -> bool:
+def open_duo_save(app: DuoHost, path: Path) -> bool:
     """A duo summit's save picked to load: a one-screen game goes on; a room's side joins
     the room again. False for any other save (the app loads it as usual)."""
     from game.persist import saves
@@ -72,7 +99,7 @@ def open_duo_save(app: GameApp, path: Path) -> bool:
     return True
 
 
-def ask_partner(app: GameApp) -> None:
+def ask_partner(app: DuoHost) -> None:
     """Play with a partner: ask for a room code and a side, then join the room."""
     if app.story.duo is None:
         app.notify("This story has no duo summit to play with a partner.", markup=False)
@@ -93,24 +120,3 @@ def ask_partner(app: GameApp) -> None:
             open_duo(app, DuoLaunch(room=room, role=role))
 
     app.push_screen(PartnerScreen(app.story, new_room_code(taken)), chosen)
-
-
-def run_duo_app(story: Story, saves_dir: Path, launch: DuoLaunch, **options: Any) -> int:
-    """Run the app straight into a duo game; its exit code (1 when the room could not
-    be joined)."""
-    from game.tui.app import make_app
-
-    app = make_app(story, saves_dir, **options)
-    app.duo_launch = launch
-    app.run()
-    session = app.duo_session
-    if session is not None:
-        session.leave()
-        if launch.room is not None:
-            print(
-                f"Your side of room '{session.room}' is saved in slot '{session.slot}'; "
-                "join the room again with the same --role and --room to go on.",
-            )
-    if app.duo_failed:
-        return 1
-    return app.return_code or 0
