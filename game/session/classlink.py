@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from game.core import engine
 from game.core.engine import GameState
 from game.core.model import Inject as StoryInject
 from game.core.model import Story
+from game.persist.classkeep import keep_open
 from game.persist.classstore import (
     STORE_FILE,
     ClassStore,
@@ -66,6 +68,8 @@ class ClassLink:
         #: game alone joins a store only where a class already made one
         self.create = create
         self._store: ClassStore | None = None
+        #: held open so the store's short connections close cheaply (`classkeep`)
+        self._keeper: sqlite3.Connection | None = None
         #: the first failure, to be said once ("" while all is well)
         self.failure = ""
         self._told = False
@@ -76,6 +80,7 @@ class ClassLink:
                 if not self.create and not (self.folder / STORE_FILE).is_file():
                     return default  # a game alone: no class here (and no folder made)
                 self._store = ClassStore.open(self.folder)
+                self._keeper = keep_open(self._store)
             return what(self._store)
         except (StoreError, OSError) as exc:
             if not self.failure:

@@ -8,6 +8,7 @@ students' terminals, and can itself be served to a projector.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -23,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList,
 from textual.widgets.option_list import Option
 
 from game.core.model import Story
+from game.persist.classkeep import keep_open
 from game.persist.classstore import ClassStore, Clock, Event, GameRecord, StoreError
 from game.teach.roster import COLUMNS, SORT_KEYS, clock_text, ending_counts, rows
 
@@ -121,6 +123,8 @@ class TeachApp(App[int]):
         self.folder = folder
         self.story = story
         self.store: ClassStore | None = None
+        #: held open so each look at the store closes cheaply (`classkeep`)
+        self.keeper: sqlite3.Connection | None = None
         self.sort_by = "last"
         self.reverse = False
         self.games: list[GameRecord] = []
@@ -153,6 +157,7 @@ class TeachApp(App[int]):
         if self.store is None:
             try:
                 self.store = ClassStore.open(self.folder)
+                self.keeper = keep_open(self.store)
             except StoreError as exc:
                 self.problem = str(exc)
                 return None
