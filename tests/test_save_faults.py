@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from game.core import engine
 from game.format.loader import load_story
-from game.persist import files, journal, saves, validate
+from game.persist import files, journal, saves, validate, writing
 from support import MINI, ROOT
 
 SECONDS = 60
@@ -443,7 +443,7 @@ def test_stale_temp_files_are_removed_and_fresh_ones_kept(tmp_path, story):
     mine = tmp_path / "notes.tmp"  # not a save's temp file
     mine.write_text("keep")
     os.utime(mine, (old, old))
-    saves._swept.discard(str(tmp_path))
+    writing._swept.discard(str(tmp_path))
     saves.write(tmp_path, "autosave", story, played(story))
     assert not any(p.exists() for p in stale)
     assert fresh.exists() and mine.exists()

@@ -12,6 +12,23 @@ if TYPE_CHECKING:
     from game.core.model import Story
 
 
+#: stories loaded ahead (`preload`), by folder: the files' fingerprint and the story
+_preloaded: dict[Path, tuple[object, Story]] = {}
+
+
+def preload(folder: Path | None) -> Story | None:
+    """Load the story now (the server's zygote, before it forks games): a later
+    `load_or_report` of the same unchanged folder gives this story back at once."""
+    from game.format.watch import fingerprint
+    from game.persist.locations import shipped_story_dir
+
+    where = folder if folder is not None else shipped_story_dir()
+    story = load_or_report(folder)
+    if story is not None:
+        _preloaded[where] = (fingerprint(where), story)
+    return story
+
+
 def load_or_report(folder: Path | None) -> Story | None:
     """The story, or None after printing every problem to stderr. The story comes back
     without control characters in its text (`check` says where they were)."""
@@ -19,7 +36,14 @@ def load_or_report(folder: Path | None) -> Story | None:
     from game.format.cache import check_story  # the loader's, with a parse cache for big stories
     from game.persist.locations import shipped_story_dir
 
-    story, problems = check_story(folder if folder is not None else shipped_story_dir())
+    where = folder if folder is not None else shipped_story_dir()
+    if where in _preloaded:
+        from game.format.watch import fingerprint
+
+        seen, ready = _preloaded[where]
+        if fingerprint(where) == seen:
+            return ready
+    story, problems = check_story(where)
     for problem in problems:
         print(shown(str(problem)), file=sys.stderr)
     if story is None:

@@ -281,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--role", help="fix the role for every player")
     _story_arg(serve, "--story")
     _saves_arg(serve)
+    from game.cli.serve import add_arguments as serve_arguments
+
+    serve_arguments(serve)
 
     init = sub.add_parser("init", help="write a small working story to start from")
     init.add_argument("folder", metavar="DIR", type=Path, help="a new or empty folder")

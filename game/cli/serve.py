@@ -1,35 +1,99 @@
-"""`mar-a-lago serve`: the game in web browsers (textual-serve)."""
+"""`mar-a-lago serve`: the game in web browsers (textual-serve), for a class."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.cli.common import load_or_report, role_exists, saves_dir
 from game.core.text import shown
-from game.web.partner import partner_lines
-from game.web.server import WARNING, game_command, public_url
+from game.persist import files
+from game.web.server import (
+    DEFAULT_GAME_MEMORY_MB,
+    DEFAULT_MAX_GAMES,
+    WARNING,
+    game_command,
+    play_args,
+    public_url,
+)
+
+if TYPE_CHECKING:
+    from game.web.pool import Launchers
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give 1 or more")
+    return value
+
+
+def add_arguments(serve: argparse.ArgumentParser) -> None:
+    """`serve`'s options beyond where and what (`main.py` has --host, --port, --role...)."""
+    serve.add_argument(
+        "--max-games",
+        type=_positive,
+        default=DEFAULT_MAX_GAMES,
+        metavar="N",
+        help=f"games at once, at most (default {DEFAULT_MAX_GAMES}); past it, "
+        "a page says the class is full",
+    )
+    serve.add_argument(
+        "--game-memory",
+        type=_positive,
+        default=DEFAULT_GAME_MEMORY_MB,
+        metavar="MB",
+        help=f"the memory (address space) each game may take (default "
+        f"{DEFAULT_GAME_MEMORY_MB} MB); a game past it stops, its last save kept",
+    )
+    # hidden: "exec" starts every game afresh (no zygote), for comparison and debugging
+    serve.add_argument(
+        "--spawn", choices=("auto", "fork", "exec"), default="auto", help=argparse.SUPPRESS
+    )
+
+
+def usable_folder(args: argparse.Namespace) -> Path | None:
+    """The saves folder, after a real write in it; None after saying why it cannot be."""
+    folder = saves_dir(args)
+    with contextlib.suppress(OSError, RuntimeError, ValueError):
+        folder = folder.resolve()
+    problem = files.try_write(folder)
+    if problem:
+        print(
+            shown(
+                f"Cannot save games in {folder} ({problem}); the server was not started. "
+                "Choose a folder you can write to with --saves-dir DIR"
+            ),
+            file=sys.stderr,
+        )
+        return None
+    return folder
 
 
 def run_serve(args: argparse.Namespace) -> int:
-
     story = load_or_report(args.story)
     if story is None:
         return 1
     if not role_exists(story, args.role):
         return 2
-    folder = saves_dir(args).resolve()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(
-            f"Cannot use {folder} for saves ({exc.strerror or exc}); choose another with "
-            "--saves-dir DIR",
-            file=sys.stderr,
-        )
+    folder = usable_folder(args)
+    if folder is None:
         return 1
-    command = game_command(folder, args.role, args.story)
+    from game.persist.classstore import ClassStore, StoreError
+    from game.persist.writing import remove_stale_temp
+
+    remove_stale_temp(folder)  # what saves killed in an earlier class left
+    try:
+        ClassStore.open(folder)  # the games' events come through it to this console
+    except StoreError as exc:
+        print(shown(f"Note: {exc}; the games' progress will not reach `teach`."), file=sys.stderr)
     url = getattr(args, "public_url", None) or public_url(args.host, args.port)
     role = f" as {story.roles[args.role].label}" if args.role else ""
     print(shown(f"Serving '{story.title}'{role} to web browsers."))
@@ -41,12 +105,13 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     print(shown(f"Each game saves to its own slot in: {folder}"))
     print(shown(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}"))
-    for line in partner_lines(story, args.role):
-        print(shown(line))
     from game.web.classroom import ClassServer, teach_command
 
     server = ClassServer(
-        command,
+        game_command(folder, args.role, args.story),
+        launchers=launchers(args, folder),
+        max_games=args.max_games,
+        saves_dir=folder,
         host=args.host,
         port=args.port,
         title=story.title,
@@ -55,6 +120,11 @@ def run_serve(args: argparse.Namespace) -> int:
     )
     print(shown(f"Teacher's console: mar-a-lago teach {shlex.quote(str(folder))}"))
     print(shown(f"  or in a browser (keep this address to yourself): {server.teacher_url()}"))
+    print(
+        f"Up to {args.max_games} games at once (--max-games), each with up to "
+        f"{args.game_memory} MB of memory (--game-memory); games are "
+        f"{server.launchers.description}."
+    )
     print(WARNING)
     print("Press Ctrl+C to stop.", flush=True)
     try:
@@ -67,3 +137,17 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def launchers(args: argparse.Namespace, folder: Path) -> Launchers:
+    """Where games come from: a zygote's forks (POSIX), else a new process each."""
+    from game.web.pool import ExecLauncher, Launchers, ZygoteLauncher, can_fork
+
+    memory = args.game_memory
+    one_game = [sys.executable, "-m", "game.cli.served", "--"]
+    fallback = ExecLauncher([*one_game, *play_args(folder, args.role, args.story)], memory)
+    zygote = None
+    if args.spawn != "exec" and (can_fork() or args.spawn == "fork"):
+        zygote_argv = [sys.executable, "-m", "game.cli.served"]
+        zygote = ZygoteLauncher(zygote_argv, play_args(folder, args.role, args.story), memory)
+    return Launchers(fallback, zygote, lambda line: print(shown(line), flush=True))

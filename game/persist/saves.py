@@ -18,13 +18,11 @@ than overwriting it on a case-insensitive disk.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
+import logging
 import re
-import tempfile
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +35,7 @@ from game.core.engine import GameState, ReplayError, Start, replay
 from game.core.errors import SAVES_FOLDER, STORY_FOLDER, MarALagoError
 from game.core.model import Story
 from game.core.text import shown
-from game.persist import files, journal, validate
+from game.persist import files, journal, validate, writing
 
 if TYPE_CHECKING:
     from game.core.duo import DuoState
@@ -54,9 +52,9 @@ RESERVED = frozenset(
 )
 #: a save holds a list of choices; anything far larger is not one of ours
 MAX_SAVE_BYTES = 5_000_000
-#: a temp file a killed save left behind (`.<slot>.<random>.tmp`), and its age to go
-STALE_TEMP = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9_\-]{0,63}\.[A-Za-z0-9_]+\.tmp\Z")
-STALE_AFTER = 60.0
+#: saves that could not be written (silent unless a program adds a handler)
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 
 class SaveError(MarALagoError):
@@ -210,17 +208,6 @@ def check_slot_name(name: str) -> str:
     return name
 
 
-def _case_twin(saves_dir: Path, slot: str) -> str | None:
-    """Another slot in the folder whose name differs from `slot` only by case: on a
-    case-insensitive disk (Windows, macOS) the two would be one file."""
-    folded = slot.casefold()
-    for path in files.entries(saves_dir, ".json"):
-        other = path.name[: -len(".json")]
-        if other != slot and other.casefold() == folded:
-            return other
-    return None
-
-
 def resolve(saves_dir: Path, slot_or_path: str) -> Path:
     """A slot name inside `saves_dir`, or a path to a save file (for transcripts)."""
     if SLOT_NAME.match(slot_or_path):
@@ -268,8 +255,18 @@ def write(
 def write_save(saves_dir: Path, slot: str, save: SaveFile) -> Path:
     """Write a made save to `slot`: one line appended when it is the last save written
     here plus one choice, else the whole file atomically. Raises `SaveError` (a bad
-    name, a game too long to be read back, disk trouble); the last save stays whole."""
+    name, a game too long to be read back, disk trouble); the last save stays whole.
+    A save that could not be written is also logged (`log`: a served game's server
+    prints it on the teacher's console)."""
     check_slot_name(slot)
+    try:
+        return _write_save(saves_dir, slot, save)
+    except SaveError as exc:
+        log.warning("%s", exc)
+        raise
+
+
+def _write_save(saves_dir: Path, slot: str, save: SaveFile) -> Path:
     target = saves_dir / f"{slot}.json"
     if len(save.choices) > validate.MAX_CHOICES:
         raise _too_long(target, len(save.choices))
@@ -306,48 +303,24 @@ def _too_long(target: Path, choices: int) -> SaveError:
 
 #: the save files this process wrote last, by path
 _tails: dict[str, journal.Tail] = {}
-#: the folders whose stale temp files this process has removed
-_swept: set[str] = set()
 
 
 def _write_atomic(saves_dir: Path, slot: str, target: Path, data: bytes) -> None:
-    tmp_name = None
     try:
-        saves_dir.mkdir(parents=True, exist_ok=True)
-        if str(saves_dir) not in _swept:
-            _swept.add(str(saves_dir))
-            files.remove_stale(saves_dir, STALE_TEMP, STALE_AFTER)
-        twin = _case_twin(saves_dir, slot)
-        if twin is not None:
-            raise SaveError(
-                f"could not save to {target}: the slot '{twin}' is in this folder, and names "
-                "that differ only by case are one file on Windows and macOS; choose another "
-                "slot name"
-            )
-        fd, tmp_name = tempfile.mkstemp(dir=saves_dir, prefix=f".{slot}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
-        files.fsync_dir(saves_dir)
-    except (OSError, ValueError) as exc:
-        reason = files.describe(exc)
-        if files.exists(saves_dir) and not files.is_dir(saves_dir):
-            reason = f"{saves_dir} is a file, not a folder"
-        elif files.is_dir(target):
-            reason = f"{target} is a folder"
+        writing.write_atomic(saves_dir, slot, target, data)
+    except writing.CaseTwin as twin:
         raise SaveError(
-            f"could not save to {target} ({reason}); "
+            f"could not save to {target}: the slot '{twin.name}' is in this folder, and names "
+            "that differ only by case are one file on Windows and macOS; choose another "
+            "slot name"
+        ) from None
+    except writing.WriteFailed as failed:
+        raise SaveError(
+            f"could not save to {target} ({failed.reason}); "
             "the previous save is unharmed. Free some space or choose a folder for "
             "saves that can be written to",
             SAVES_FOLDER,
         ) from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
 
 
 def read(path: Path) -> SaveFile:
@@ -487,12 +460,6 @@ def slots(saves_dir: Path, only: Collection[str] | None = None) -> list[SlotInfo
             result.append(SlotInfo(path.stem, path, info.st_mtime, error=str(exc)))
     result.sort(key=_newest_first, reverse=True)
     return result
-
-
-def remove_stale_temp(saves_dir: Path, older_than: float = STALE_AFTER) -> int:
-    """Remove the temp files killed saves left in `saves_dir` (older than `older_than`
-    seconds: a save being written now is left alone); how many. Never raises."""
-    return files.remove_stale(saves_dir, STALE_TEMP, older_than)
 
 
 def _newest_first(info: SlotInfo) -> tuple[float, float]:

@@ -23,7 +23,10 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
-from textual_serve.server import Server, to_int
+from textual_serve.server import to_int
+
+from game.web.guard import clamp_size
+from game.web.server import GameServer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 log = logging.getLogger("textual-serve")
@@ -44,9 +47,9 @@ def teach_command(folder: Path, story_dir: Path | None = None) -> str:
     return shlex.join(argv)
 
 
-class ClassServer(Server):
-    """textual-serve's server with a local font, and the teacher's console at
-    `/teacher/<token>` when a `teacher_command` is given."""
+class ClassServer(GameServer):
+    """The game server (`GameServer`: hardened for a class) with a local font, and the
+    teacher's console at `/teacher/<token>` when a `teacher_command` is given."""
 
     def __init__(
         self,
@@ -64,20 +67,18 @@ class ClassServer(Server):
     def teacher_url(self) -> str:
         return f"{self.public_url}/teacher/{self.token}"
 
-    async def _make_app(self) -> web.Application:
-        app: web.Application = await super()._make_app()
+    def extra_routes(self) -> list[web.RouteDef]:
+        routes = super().extra_routes()
         if self.teacher_command is not None:
-            app.add_routes(
-                [
-                    web.get(f"/teacher/{self.token}", self.handle_teacher, name="teacher"),
-                    web.get(
-                        f"/teacher/{self.token}/ws",
-                        self.handle_teacher_websocket,
-                        name="teacher-websocket",
-                    ),
-                ]
-            )
-        return app
+            routes += [
+                web.get(f"/teacher/{self.token}", self.handle_teacher, name="teacher"),
+                web.get(
+                    f"/teacher/{self.token}/ws",
+                    self.handle_teacher_websocket,
+                    name="teacher-websocket",
+                ),
+            ]
+        return routes
 
     async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
         """The page of the teacher's console: the game's page, on the console's socket."""
@@ -104,9 +105,9 @@ class ClassServer(Server):
     async def handle_teacher_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """The console's process for one browser tab (as textual-serve runs a game)."""
         assert self.teacher_command is not None
+        self.check_origin(request)  # a page of another site never opens it
         websocket = web.WebSocketResponse(heartbeat=15)
-        width = to_int(request.query.get("width", "80"), 80)
-        height = to_int(request.query.get("height", "24"), 24)
+        width, height = clamp_size(request.query.get("width"), request.query.get("height"))
         service: AppService | None = None
         try:
             await websocket.prepare(request)
