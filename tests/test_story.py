@@ -1,9 +1,9 @@
 """The shipped story: scripted playthroughs, reachability, citations and balance.
 
 These tests play `story/` through the engine exactly as a player would. The
-exhaustive search memoises states on (scene, meters, flags that a condition
-reachable from the scene reads): other flags only colour passages and cannot
-change where a game goes, so states that differ only in those are explored once.
+exhaustive questions (what every role reaches, dead ends, states with no way out)
+are answered by the project's own explorer, which searches every state (scene,
+meters, the flags some condition tests) once, however many paths lead to it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from game.core import engine
-from game.core.model import Condition
 from game.format.loader import load_story
+from game.tools.explore import analysis
 
 STORY_DIR = Path(__file__).parent.parent / "story"
 ROLES = ("trump", "xi")
@@ -32,145 +32,112 @@ SCRIPTS: dict[tuple[str, str], list[str]] = {
     ("trump", "draw"): [
         "prefer_cooperation",
         "room_for_talks",
-        "keep_mystery",
+        "flag_big_package",
         "stability_excuse",
         "trade_first",
         "bank_jobs",
-        "not_patient",
-        "read_leash",
-        "not_rational",
+        "sanctions_only",
         "call_smokescreen",
-        "promise_nothing",
-        "claim_jobs",
-        "just_smile",
+        "sell_cooperation",
     ],
     ("trump", "best_case"): [
-        "plan_pivot",
-        "room_for_talks",
-        "cut_threat",
+        "amplify",
+        "demand_screws",
+        "talk_alone",
+        "dismiss_mirror",
         "mirror_image",
-        "flag_big_package",
         "trade_first",
         "bite_win_win",
-        "ask_china",
-        "credit_coal",
-        "share_headache",
+        "talk_ourselves",
+        "tell_xi_ready",
         "brainstorm_cap",
-        "pair_with_cap",
         "announce_cap",
-        "keep_talking",
     ],
     ("trump", "worst_case"): [
         "tough_tweets",
-        "demand_screws",
-        "keep_mystery",
+        "stolen_jobs",
+        "let_mosul_stand",
         "buffer_and_card",
         "pick_fight",
-        "wave_off_briefs",
-        "not_patient",
-        "read_leash",
-        "not_rational",
+        "keep_swinging",
+        "back_to_trade_fight",
         "call_smokescreen",
-        "fire_back",
-        "or_else",
-        "one_more_warning",
+        "sell_toughness",
     ],
     ("trump", "held_hostage"): [
         "amplify",
         "demand_screws",
-        "keep_mystery",
+        "let_mosul_stand",
         "buffer_and_card",
         "korea_first",
-        "bank_jobs",
-        "threaten_force",
+        "not_patient",
         "read_leash",
         "not_rational",
         "rule_out_peace",
-        "box_plan_b",
-        "or_else",
-        "one_more_warning",
+        "reassure_allies",
     ],
     ("trump", "plan_b"): [
         "amplify",
         "list_escalation",
-        "let_mosul_stand",
+        "reaffirm_allies",
         "buffer_and_card",
         "korea_first",
-        "wave_off_briefs",
         "threaten_force",
-        "demand_pain",
-        "justify_plan_b",
-        "call_smokescreen",
         "double_down",
+        "hold_line",
     ],
     ("xi", "draw"): [
         "read_theater",
-        "briefs_only",
+        "give_korea_story",
+        "prepare_answer",
         "mirror",
-        "note_it",
         "open_key",
         "cooperation_essential",
-        "cite_coal",
-        "neither",
-        "big_package",
-        "dual_track",
-        "take_gains",
-        "just_smile",
-    ],
-    ("xi", "best_case"): [
-        "read_theater",
-        "bring_investment",
-        "mirror",
-        "prepare_answer",
-        "open_win_win",
-        "cooperation_essential",
-        "un_sanctions",
-        "commiserate",
+        "play_up_un",
         "accept_role",
         "brainstorm_cap",
+        "play_up_un",
+    ],
+    ("xi", "best_case"): [
+        "reserve_article_two",
+        "give_jobs_story",
+        "bring_investment",
+        "hegemony",
+        "open_win_win",
         "offer_jobs",
         "offer_both",
-        "invite_talks",
+        "just_walk",
+        "brainstorm_cap",
+        "play_up_un",
     ],
     ("xi", "worst_case"): [
-        "read_theater",
-        "nothing_new",
+        "mark_bluff",
+        "give_nothing",
+        "hegemony",
+        "open_win_win",
+        "keep_apart",
+        "spill_over",
+        "korean_war",
+        "dual_track",
+        "press_treaty",
+    ],
+    ("xi", "held_hostage"): [
+        "reserve_article_two",
+        "give_nothing",
         "hegemony",
         "open_key",
         "only_worse",
-        "cite_coal",
-        "neither",
-        "read_trick",
+        "invoke_article_two",
         "press_freeze_anyway",
-        "spill_over",
-        "korean_war",
-        "firm_reminder",
-    ],
-    ("xi", "held_hostage"): [
-        "mark_bluff",
-        "briefs_only",
-        "thaad",
-        "open_thaad",
-        "push_back",
-        "sanctions_futile",
-        "neither",
-        "read_trick",
-        "dual_track",
-        "nudge_talks",
-        "absorb",
-        "just_smile",
+        "nothing_conceded",
     ],
     ("xi", "plan_b"): [
         "mark_bluff",
-        "briefs_only",
+        "give_nothing",
         "hegemony",
-        "open_thaad",
-        "push_back",
-        "sanctions_futile",
-        "neither",
-        "read_trick",
-        "press_freeze_anyway",
-        "invoke_article_two",
+        "open_key",
+        "only_worse",
+        "call_bluff",
         "hold_the_line",
     ],
 }
@@ -191,93 +158,12 @@ def playable(state) -> list[str]:
     return [choice_id(o) for o in engine.options(story(), state) if o.visible and o.open]
 
 
-def condition_flags(cond: Condition | None) -> set[str]:
-    if cond is None:
-        return set()
-    found = set(cond.flags) | set(cond.not_flags)
-    for sub in cond.any:
-        found |= condition_flags(sub)
-    return found
-
-
 @cache
-def read_flags(scene_id: str) -> frozenset[str]:
-    """The flags that can still matter from `scene_id` on.
-
-    Those are the flags read by a `requires` or a route of any scene reachable from
-    here (following every goto and route), or by an ending's `when`. Any other flag
-    only colours passages, so it cannot change where the game goes.
-    """
-    found: set[str] = set()
-    for ending in story().endings.values():
-        found |= condition_flags(ending.when)
-    seen, todo = {scene_id}, [scene_id]
-    while todo:
-        scene = story().scenes[todo.pop()]
-        for choice in scene.choices:
-            found |= condition_flags(choice.requires)
-            for goto in [choice.goto, *(route.goto for route in choice.routes)]:
-                if goto in story().scenes and goto not in seen:
-                    seen.add(goto)
-                    todo.append(goto)
-            for route in choice.routes:
-                found |= condition_flags(route.when)
-    return frozenset(found)
-
-
-def key(state):
-    flags = state.flags & read_flags(state.scene)
-    return (state.scene, tuple(sorted(state.meters.items())), flags)
-
-
-def target(state_before, choice_id_: str, state_after) -> str:
-    """Where a choice pointed once its routes were tried (before any auto-ending)."""
-    choice = story().scenes[state_before.scene].choice(choice_id_)
-    for route in choice.routes:
-        if engine.holds(route.when, state_after):
-            return route.goto
-    return choice.goto
-
-
-@cache
-def explore(role: str):
-    """Every reachable state of a role, with what can be reached from each.
-
-    Returns (states, edges, endings, scenes, choices, dead_ends): `edges[k]` lists
-    the keys of the non-final states reachable in one choice from state `k`;
-    `endings[k]` the endings reachable in one choice.
-    """
-    start = engine.new_game(story(), role)
-    states = {key(start): start}
-    edges: dict = {}
-    endings: dict = {}
-    scenes: set[str] = set()
-    choices: set[tuple[str, str]] = set()
-    dead_ends: list[str] = []
-    stack = [start]
-    while stack:
-        state = stack.pop()
-        k = key(state)
-        scenes.add(state.scene)
-        open_ids = playable(state)
-        if not open_ids:
-            dead_ends.append(f"{state.scene} with {dict(state.meters)}, {sorted(state.flags)}")
-        edges[k], endings[k] = [], set()
-        for cid in open_ids:
-            choices.add((state.scene, cid))
-            after = engine.choose(story(), state, cid)
-            if after.ending is not None:
-                goto = target(state, cid, after)
-                if goto in story().scenes:  # the engine ended it because goto had nothing open
-                    dead_ends.append(f"{goto} via {state.scene}/{cid}, {dict(after.meters)}")
-                endings[k].add(after.ending)
-                continue
-            k2 = key(after)
-            edges[k].append(k2)
-            if k2 not in states:
-                states[k2] = after
-                stack.append(after)
-    return states, edges, endings, scenes, choices, dead_ends
+def explore(role: str) -> analysis.RoleReport:
+    """Every state a role can reach, searched by the project's explorer."""
+    report = analysis.explore(story(), role)
+    assert report.complete, f"{role}: the search stopped at {report.states:,} states"
+    return report
 
 
 def play(role: str, ids: list[str]):
@@ -321,49 +207,42 @@ def test_scripted_playthrough_reaches_its_ending(role, ending):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_ending_reachable_from_each_role(role):
-    _, _, endings, _, _, _ = explore(role)
-    reached = set().union(*endings.values())
+    reached = {e for e, path in explore(role).endings.items() if path is not None}
     assert reached == set(ENDINGS)
 
 
 def test_every_scene_is_reachable():
-    reached = set().union(*(explore(role)[3] for role in ROLES))
+    reached = set().union(*(explore(role).reached_scenes for role in ROLES))
     assert reached == set(story().scenes), sorted(set(story().scenes) - reached)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_dead_ends(role):
-    dead_ends = explore(role)[5]
+    dead_ends = explore(role).dead_ends
     assert not dead_ends, dead_ends[:5]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_reachable_state_can_still_end(role):
-    states, edges, endings, _, _, _ = explore(role)
-    can_end = {k for k in states if endings[k]}
-    changed = True
-    while changed:
-        changed = False
-        for k in states:
-            if k not in can_end and any(k2 in can_end for k2 in edges[k]):
-                can_end.add(k)
-                changed = True
-    stuck = [k for k in states if k not in can_end]
-    assert not stuck, stuck[:3]
+    traps = explore(role).traps
+    assert traps == (), traps[:3] if traps else traps
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_scenes_are_marked_for_the_roles_that_reach_them(role):
-    for scene_id in explore(role)[3]:
+    for scene_id in explore(role).reached_scenes:
         roles = story().scenes[scene_id].roles
         assert not roles or role in roles, f"{role} reaches {scene_id}, marked {roles}"
+    assert not explore(role).wrong_role_scenes
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_is_long_and_wide_enough(role):
-    _, _, _, scenes, choices, _ = explore(role)
+    report = explore(role)
+    scenes = report.reached_scenes
+    choices = sum(len(story().scenes[s].choices) for s in scenes) - len(report.unreachable_choices)
     assert len(scenes) >= 13, sorted(scenes)
-    assert len(choices) >= 30, len(choices)
+    assert choices >= 30, choices
 
 
 # ---------------------------------------------------------------- faithfulness
