@@ -7,7 +7,6 @@ import json
 import random
 import subprocess
 import sys
-import time
 from functools import cache
 from pathlib import Path
 
@@ -366,12 +365,15 @@ def test_no_progress_when_stderr_is_not_a_terminal(cli, monkeypatch):
     assert status == 0 and err == ""
 
 
-def test_shipped_story_explores_well_under_a_second():
+def test_shipped_story_stays_small_enough_to_search_whole():
+    # Its speed is measured in benchmarks/bench_explore.py (a ratio, not a timed test:
+    # the machines are shared); here the size that speed depends on.
     story = shipped()
-    t0 = time.perf_counter()
     reports = analysis.explore_all(story)
-    assert time.perf_counter() - t0 < 1.0
     assert all(r.complete for r in reports.values())
+    assert all(r.states < 100_000 for r in reports.values()), {
+        role: r.states for role, r in reports.items()
+    }
 
 
 # -- random playthroughs ----------------------------------------------------------------------
