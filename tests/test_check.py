@@ -71,7 +71,7 @@ def test_json_of_a_story_with_warnings():
     typo = report["diagnostics"][1]
     assert typo == {
         "file": f"{folder}/story.toml",
-        "line": 28,
+        "line": 32,
         "column": typo["column"],
         "severity": "warning",
         "code": "flag-never-set",

@@ -11,8 +11,19 @@ from support import MINI
 
 def test_debug_lines_follow_the_game(tmp_path: Path):
     result = subprocess.run(
-        [sys.executable, "-m", "game", "play", str(MINI), "--plain", "--debug", "--role", "alice"]
-        + ["--saves-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "game",
+            "play",
+            str(MINI),
+            "--plain",
+            "--debug",
+            "--role",
+            "alice",
+            "--saves-dir",
+            str(tmp_path),
+        ],
         input="1\n2\n",
         capture_output=True,
         text=True,
@@ -33,8 +44,18 @@ def test_debug_lines_follow_the_game(tmp_path: Path):
 
 def test_without_debug_there_is_none(tmp_path: Path):
     result = subprocess.run(
-        [sys.executable, "-m", "game", "play", str(MINI), "--plain", "--role", "alice"]
-        + ["--saves-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "game",
+            "play",
+            str(MINI),
+            "--plain",
+            "--role",
+            "alice",
+            "--saves-dir",
+            str(tmp_path),
+        ],
         input="1\n2\n",
         capture_output=True,
         text=True,

@@ -6,13 +6,15 @@ story's data model and nothing of files or of any user interface.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
 from game.core.errors import MarALagoError
 from game.core.frozenmap import EMPTY, frozen
-from game.core.model import CHOSEN_SEP, Condition, Ending, Passage, Scene, Story
+from game.core.model import CHOSEN_SEP, Bound, Choice, Condition, Ending, Passage, Scene, Story
+from game.core.template import render
 
 END = "end"
 END_PREFIX = "end:"
@@ -41,6 +43,12 @@ class GameState:
     news: tuple[tuple[int, str], ...] = ()
     #: the class clock ended this game after this many choices (None: it did not)
     closed: int | None = None
+    #: how many times the game has entered each scene (for `visits` in conditions)
+    visits: Mapping[str, int] = attrs.field(default=EMPTY, converter=frozen)
+    #: the seed of this game's random routes (a save keeps it: a replay draws alike)
+    seed: int = 0
+    #: the random routes drawn so far (each draw is seeded by `seed` and this count)
+    draws: int = 0
 
     @property
     def over(self) -> bool:
@@ -68,8 +76,9 @@ class Option:
     reason: str  # why it is locked ("" when open)
 
 
-def new_game(story: Story, role: str, start: Start | None = None) -> GameState:
-    """The state at a role's start, or at a custom `start` (for testing branches)."""
+def new_game(story: Story, role: str, start: Start | None = None, seed: int = 0) -> GameState:
+    """The state at a role's start, or at a custom `start` (for testing branches);
+    `seed` decides the story's random routes (a front end picks one per game)."""
     if role not in story.roles:
         raise GameError(f"no role '{role}'; the story has: {', '.join(story.roles)}")
     meters = {m.id: m.start for m in story.meters.values()}
@@ -85,7 +94,8 @@ def new_game(story: Story, role: str, start: Start | None = None) -> GameState:
         scene, flags = start.scene, frozenset(start.flags)
         start = Start(scene, dict(meters), flags)
     return _enter(
-        story, GameState(role=role, scene=scene, meters=meters, flags=flags, origin=start)
+        story,
+        GameState(role=role, scene=scene, meters=meters, flags=flags, origin=start, seed=seed),
     )
 
 
@@ -98,12 +108,18 @@ def current_ending(story: Story, state: GameState) -> Ending | None:
 
 
 def holds(condition: Condition | None, state: GameState) -> bool:
-    return condition is None or condition.holds(state.meters, state.flags, state.role)
+    return condition is None or condition.holds(state.meters, state.flags, state.role, state.visits)
+
+
+def text(story_text: str, state: GameState) -> str:
+    """A story text as the player reads it: `{meter}` values and `{flag: ...}` inline
+    conditions filled in from the state (game.core.template)."""
+    return render(story_text, state.meters, state.flags)
 
 
 def passages(passages: Iterable[Passage], state: GameState) -> list[str]:
     """The texts of the passages whose `when` holds, in story order."""
-    return [p.text for p in passages if holds(p.when, state)]
+    return [text(p.text, state) for p in passages if holds(p.when, state)]
 
 
 def shown_text(story: Story, state: GameState) -> list[str]:
@@ -111,7 +127,7 @@ def shown_text(story: Story, state: GameState) -> list[str]:
     place: Scene | Ending | None = current_ending(story, state) or current_scene(story, state)
     if place is None:
         return []
-    return [place.text, *passages(place.passages, state)]
+    return [text(place.text, state), *passages(place.passages, state)]
 
 
 def describe(story: Story, condition: Condition) -> str:
@@ -131,9 +147,29 @@ def describe(story: Story, condition: Condition) -> str:
             f"choice '{choice}' of scene '{scene}' made" if sep else f"'{flag}' has happened"
         )
     parts += [f"'{flag}' has not happened" for flag in sorted(condition.not_flags)]
+    for scene_id, bound in condition.visits.items():
+        title = story.scenes[scene_id].title if scene_id in story.scenes else scene_id
+        parts.append(f"'{title}' {_times(bound)}")
+    if condition.roles:
+        labels = [story.roles[r].label if r in story.roles else r for r in sorted(condition.roles)]
+        parts.append("playing " + " or ".join(labels))
+    parts += [describe(story, c) for c in condition.all]
     if condition.any:
         parts.append("one of: " + "; or ".join(describe(story, c) for c in condition.any))
-    return ", ".join(parts)
+    return ", ".join(p for p in parts if p)
+
+
+def _times(bound: Bound) -> str:
+    """A bound on visits in words: "seen at least twice"."""
+
+    def times(n: int) -> str:
+        return {0: "no times", 1: "once", 2: "twice"}.get(n, f"{n} times")
+
+    if bound.min is not None and bound.max is not None:
+        return f"seen {times(bound.min)} to {times(bound.max)}"
+    if bound.min is not None:
+        return f"seen at least {times(bound.min)}"
+    return f"seen at most {times(bound.max or 0)}"
 
 
 def options(story: Story, state: GameState) -> list[Option]:
@@ -146,12 +182,16 @@ def options(story: Story, state: GameState) -> list[Option]:
         is_open = holds(choice.requires, state)
         reason = ""
         if not is_open and choice.requires is not None:
-            reason = choice.locked_reason or "Needs " + describe(story, choice.requires) + "."
+            reason = (
+                text(choice.locked_reason, state)
+                if choice.locked_reason
+                else "Needs " + describe(story, choice.requires) + "."
+            )
         result.append(
             Option(
                 index=index,
                 choice_id=choice.id,
-                text=choice.text,
+                text=text(choice.text, state),
                 open=is_open,
                 visible=is_open or not choice.hide_locked,
                 reason=reason,
@@ -193,6 +233,8 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     meters = dict(state.meters)
     for meter_id, delta in choice.effects.items():
         meters[meter_id] = story.meters[meter_id].clamp(meters[meter_id] + delta)
+    for meter_id, value in choice.set_meters.items():
+        meters[meter_id] = story.meters[meter_id].clamp(value)
     flags = (state.flags | choice.set) - choice.clear
     moved = attrs.evolve(
         state, meters=meters, flags=flags, history=(*state.history, (scene.id, choice.id))
@@ -202,6 +244,12 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
         if holds(route.when, moved):
             goto = route.goto
             break
+    else:
+        if choice.random:
+            drawn = draw(choice, moved)
+            if drawn is not None:
+                goto = drawn
+            moved = attrs.evolve(moved, draws=moved.draws + 1)
     ending = immediate_ending(story, moved)
     if ending is None:
         if goto == END:
@@ -211,6 +259,26 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     if ending is not None:
         return attrs.evolve(moved, scene=None, ending=ending)
     return _enter(story, attrs.evolve(moved, scene=goto))
+
+
+def has_random(story: Story) -> bool:
+    """True when some choice of the story has `random` routes (its games need a seed)."""
+    return story.random_routes
+
+
+def draw(choice: Choice, state: GameState) -> str | None:
+    """The destination a choice's `random` gives in `state`: one of its entries whose
+    `when` holds, by weight, seeded by the game's seed and how many draws came before
+    (so a replay of the same choices draws the same); None when no entry holds."""
+    entries = [r for r in choice.random if r.weight > 0 and holds(r.when, state)]
+    if not entries:
+        return None
+    pick = random.Random(f"{state.seed}:{state.draws}").randrange(sum(r.weight for r in entries))
+    for entry in entries:
+        pick -= entry.weight
+        if pick < 0:
+            return entry.goto
+    raise AssertionError("unreachable: the weights add up")
 
 
 def inject(story: Story, state: GameState, inject_id: str) -> GameState:
@@ -236,7 +304,7 @@ def inject(story: Story, state: GameState, inject_id: str) -> GameState:
     ending = immediate_ending(story, moved)
     if ending is not None:
         return attrs.evolve(moved, scene=None, ending=ending)
-    return _enter(story, moved)
+    return _enter(story, moved, arriving=False)
 
 
 def close(story: Story, state: GameState) -> GameState:
@@ -248,11 +316,15 @@ def close(story: Story, state: GameState) -> GameState:
     )
 
 
-def _enter(story: Story, state: GameState) -> GameState:
-    """Arrive at `state.scene`. A scene with nothing open would strand the player, so
-    the game ends there by rank; `mar-a-lago explore` reports such dead ends."""
-    assert state.scene is not None
-    if any(holds(c.requires, state) for c in story.scenes[state.scene].choices):
+def _enter(story: Story, state: GameState, arriving: bool = True) -> GameState:
+    """Arrive at `state.scene` (counted among its `visits`; not when news comes while
+    the player is there). A scene with nothing open would strand the player, so the game
+    ends there by rank; `mar-a-lago explore` reports such dead ends."""
+    scene = state.scene
+    assert scene is not None
+    if arriving:
+        state = attrs.evolve(state, visits={**state.visits, scene: state.visits.get(scene, 0) + 1})
+    if any(holds(c.requires, state) for c in story.scenes[scene].choices):
         return state
     return attrs.evolve(state, scene=None, ending=resolve_end(story, state))
 
@@ -278,6 +350,7 @@ def replay(
     start: Start | None = None,
     news: Sequence[tuple[int, str]] = (),
     closed: int | None = None,
+    seed: int = 0,
 ) -> GameState:
     """Rebuild a state from its choices (and the news that came between them, and the
     clock's close); a choice that no longer fits says which and why."""
@@ -285,7 +358,7 @@ def replay(
     if any(not 0 <= at <= len(history) for at, _ in news):
         raise ReplayError("news recorded after a choice that was not made")
     try:
-        state = new_game(story, role, start)
+        state = new_game(story, role, start, seed)
     except GameError as exc:
         raise ReplayError(str(exc)) from None
     state = _news_at(story, state, news, 0)
@@ -343,7 +416,7 @@ class Event:
 def events(story: Story, state: GameState) -> list[Event]:
     """A game replayed event by event: its start, then each choice, each piece of news
     where it came, and the clock's close. `after` of the last is the game's state."""
-    current = new_game(story, state.role, state.origin)
+    current = new_game(story, state.role, state.origin, state.seed)
     result = [Event("start", current, current)]
     for step in range(len(state.history) + 1):
         for at, inject_id in state.news:
@@ -369,4 +442,4 @@ def undo(story: Story, state: GameState) -> GameState:
         return state
     kept = len(state.history) - 1
     news = tuple((min(at, kept), inject_id) for at, inject_id in state.news)
-    return replay(story, state.role, state.history[:kept], state.origin, news)
+    return replay(story, state.role, state.history[:kept], state.origin, news, seed=state.seed)

@@ -116,4 +116,4 @@ def scene_reading(story: Story, state: GameState) -> tuple[list[str], list[str]]
     scene = engine.current_scene(story, state)
     if scene is None:
         return [], []
-    return engine.passages(scene.passages, state), [scene.text]
+    return engine.passages(scene.passages, state), [engine.text(scene.text, state)]

@@ -40,9 +40,17 @@ class Condition:
     any: tuple[Condition, ...] = ()
     #: the story's `role` key: the side reading the text is one of these (empty: any)
     roles: frozenset[str] = frozenset()
+    #: `all = [...]`: every one of these holds (for a group inside an `any`)
+    all: tuple[Condition, ...] = ()
+    #: `visits = { scene = { min = 2 } }`: how many times the game has entered a scene
+    visits: Mapping[str, Bound] = attrs.field(default=EMPTY, converter=frozen)
 
     def holds(
-        self, meters: Mapping[str, int], flags: frozenset[str], role: str | None = None
+        self,
+        meters: Mapping[str, int],
+        flags: frozenset[str],
+        role: str | None = None,
+        visits: Mapping[str, int] | None = None,
     ) -> bool:
         if self.roles and role not in self.roles:
             return False
@@ -51,7 +59,19 @@ class Condition:
                 return False
         if not self.flags <= flags or self.not_flags & flags:
             return False
-        return not self.any or any(c.holds(meters, flags, role) for c in self.any)
+        if self.visits:
+            counts = visits or EMPTY
+            for scene, bound in self.visits.items():
+                if not bound.holds(counts.get(scene, 0)):
+                    return False
+        if self.all and not all(c.holds(meters, flags, role, visits) for c in self.all):
+            return False
+        return not self.any or any(c.holds(meters, flags, role, visits) for c in self.any)
+
+    @property
+    def counts_visits(self) -> bool:
+        """True when this condition, or one inside it, tests `visits`."""
+        return bool(self.visits) or any(c.counts_visits for c in (*self.all, *self.any))
 
 
 #: a choice flag joins its scene and choice ids with this (never in a flag's own name)
@@ -145,6 +165,16 @@ class Route:
 
 
 @attrs.frozen
+class RandomRoute:
+    """One entry of a choice's `random`: drawn with a chance of `weight` in the sum of
+    the weights of the entries whose `when` holds (seeded: a game replays alike)."""
+
+    weight: int
+    goto: str
+    when: Condition | None = None
+
+
+@attrs.frozen
 class Choice:
     id: str
     text: str
@@ -157,6 +187,10 @@ class Choice:
     routes: tuple[Route, ...] = ()
     locked_reason: str = ""
     line: int = 0
+    #: `set_meters = { trust = 5 }`: meters set to these values (after `effects`)
+    set_meters: Mapping[str, int] = attrs.field(default=EMPTY, converter=frozen)
+    #: `random`: when no route holds, the destination is drawn from these by weight
+    random: tuple[RandomRoute, ...] = ()
 
 
 @attrs.frozen
@@ -262,6 +296,10 @@ class Story:
     digest: str = ""
     #: endings in the order `goto = "end"` tries them: by rank, then as written
     ending_order: tuple[str, ...] = ()
+    #: the flags the story declares (`[flags]`), with their help text; empty: none declared
+    flags: Mapping[str, str] = attrs.field(default=EMPTY, converter=frozen)
+    #: True when some choice has `random` routes (each game then needs a seed)
+    random_routes: bool = False
     #: the duo summit (`[duo]`): two sides playing one game in rounds; None: no duo
     duo: Duo | None = None
     #: news the teacher may send into running games (`[injects.<id>]`)

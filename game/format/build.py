@@ -17,8 +17,8 @@ from game.core.model import (
     Scene,
     Story,
 )
+from game.format.additions import Additions
 from game.format.duo import build_duo, chosen_flags, mark_chosen, role_names
-from game.format.references import References
 from game.format.shapes import (
     ID,
     NO_FLAGS,
@@ -33,24 +33,27 @@ from game.format.shapes import (
 )
 
 
-class Build(References):
+class Build(Additions):
     """The model, made across files once each file's shapes were checked."""
 
     # across files
     def build(self) -> Story | None:
-        if self.unreadable:
-            # what the other files lack may stand in the broken one: fix it first
-            return None
-        self._check_story()
+        # a file that could not be read still defines the ids of its headers
+        # (`note_unreadable`): the others are checked all the same
+        self.resolve_partials()
+        if not self.unreadable:  # the unreadable file may hold [story] and the roles
+            self._check_story()
         scenes = {sid: self._scene(f, sid, t) for sid, (f, t) in self.scenes.items()}
         endings = {eid: self._ending(f, eid, t) for eid, (f, t) in self.endings.items()}
         scenes = mark_chosen(self, scenes)
         duo = build_duo(self, scenes)
         injects = {nid: self._inject(f, nid, t) for nid, (f, t) in self.injects.items()}
         self._check_starts()
-        self._check_fallback()
+        if not self.unreadable:
+            self._check_fallback()
         self._check_entered(scenes)
-        if self.problems or self.story_table is None:
+        self.check_texts()
+        if self.problems or self.story_table is None or self.unreadable:
             return None
         table = self.story_table[1]
         ranks = {k: e.rank for k, e in endings.items() if e is not None}
@@ -69,6 +72,8 @@ class Build(References):
             endings={k: e for k, e in endings.items() if e is not None},
             digest=self.digest.hexdigest(),
             ending_order=tuple(order),
+            flags=self.flag_help,
+            random_routes=any(c.random for s in scenes.values() if s for c in s.choices),
             injects={k: n for k, n in injects.items() if n is not None},
             duo=duo,
         )
@@ -86,8 +91,11 @@ class Build(References):
         any_of: list[Condition] = []
         chosen: frozenset[str] = frozenset()
         roles: frozenset[str] = frozenset()
+        extra: dict[str, Any] = {}  # all, visits
         for key, item in value.items():
             kpath = (*path, key)
+            if self.extra_condition(f, key, item, kpath, extra, depth):
+                continue
             if key in ("flags", "not_flags"):
                 names = self._flags(f, item, kpath)
                 if key == "flags":
@@ -106,7 +114,10 @@ class Build(References):
             elif key in self.meters:
                 bound = self._bound(f, item, kpath)
                 if bound is not None:
+                    self.check_bound_range(f, key, bound, kpath)
                     meters[key] = bound
+            elif self.defined("meters", key):
+                continue  # its table is reported already
             else:
                 known = [*self.meters, *RESERVED_CONDITION_KEYS]
                 f.problem(
@@ -121,6 +132,7 @@ class Build(References):
             not_flags=not_flags,
             any=tuple(any_of),
             roles=roles,
+            **extra,
         )
 
     def _bound(self, f: StoryFile, item: Any, path: Key) -> Bound | None:
@@ -144,7 +156,8 @@ class Build(References):
                 if type(name) is not str or not ID.match(name):
                     break
             else:
-                return frozenset(item) if item else NO_FLAGS
+                if not self.flag_help or all(name in self.flag_help for name in item):
+                    return frozenset(item) if item else NO_FLAGS
         if not is_str_list(item):
             f.problem(path, f"'{path[-1]}' must be a list of flag names, like [\"coal_cited\"]")
             return frozenset()
@@ -155,6 +168,8 @@ class Build(References):
                     f"flag '{name}' is not a valid name; "
                     "use a-z, 0-9 and _, starting with a letter",
                 )
+            else:
+                self.check_flag(f, name, (*path, i))
         return frozenset(item)
 
     def _passages(self, f: StoryFile, table: dict[str, Any], path: Key) -> tuple[Passage, ...]:
@@ -168,7 +183,7 @@ class Build(References):
                 asserts = self._condition(f, p["asserts"], (*ppath, "asserts"))
                 passages.append(Passage(when, p["text"], asserts, f.header_line(ppath)))
             else:
-                passages.append(Passage(when, p["text"]))
+                passages.append(Passage(when, p["text"], None, f.header_line(ppath)))
         return tuple(passages)
 
     def _sources(self, f: StoryFile, table: dict[str, Any], path: Key) -> tuple[str, ...]:
@@ -206,8 +221,14 @@ class Build(References):
             flags_clear = (
                 self._flags(f, c["clear"], (*cpath, "clear")) if "clear" in c else NO_FLAGS
             )
+            extra: dict[str, Any] = {}
+            if "set_meters" in c:
+                extra["set_meters"] = self.set_meters(f, c["set_meters"], cpath)
+            if "random" in c:
+                extra["random"] = self.random_routes(f, c["random"], cpath)
             choices.append(
                 Choice(
+                    **extra,
                     id=c["id"] if "id" in c else str(i + 1),
                     text=c["text"],
                     goto=goto,

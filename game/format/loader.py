@@ -171,12 +171,14 @@ class _Builder(Build):
         read = _read(path, display, self.problems)
         if read is None:
             self.unreadable += 1
+            self.note_unreadable(None)
             return
         raw, text = read
         self.digest.update(rel.encode() + b"\0" + hashlib.sha256(raw).digest())
         data = _parse(text, display, self.problems)
         if data is None:
             self.unreadable += 1
+            self.note_unreadable(text)
             return
         self.add_tables(StoryFile(display, data, text, self.problems))
 

@@ -32,7 +32,7 @@ class References(ShapeChecks):
     def _check_starts(self) -> None:
         """Each role starts at a scene."""
         for role_id, (f, role) in self.roles.items():
-            if role.start not in self.scenes:
+            if role.start not in self.scenes and not self.defined("scenes", role.start):
                 f.problem(
                     ("roles", role_id, "start"),
                     f"start '{role.start}' names no scene{suggest(role.start, self.scenes)}",
@@ -60,7 +60,7 @@ class References(ShapeChecks):
     def _check_roles(self, f: StoryFile, roles: list[str], path: Key) -> None:
         """A scene's `roles` name roles of the story."""
         for i, role in enumerate(roles):
-            if role not in self.roles:
+            if role not in self.roles and not self.defined("roles", role):
                 f.problem(
                     (*path, "roles", i), f"role '{role}' does not exist{suggest(role, self.roles)}"
                 )
@@ -71,14 +71,23 @@ class References(ShapeChecks):
         meters = self.meters
         for meter, delta in table.items():
             if meter not in meters:
-                f.problem(
-                    (*path, "effects", meter),
-                    f"effects name unknown meter '{meter}'{suggest(meter, meters)}; "
-                    f"meters: {', '.join(meters) or 'none defined'}",
-                )
+                if not self.defined("meters", meter):
+                    f.problem(
+                        (*path, "effects", meter),
+                        f"effects name unknown meter '{meter}'{suggest(meter, meters)}; "
+                        f"meters: {', '.join(meters) or 'none defined'}",
+                    )
             elif not is_int(delta):
                 f.problem((*path, "effects", meter), f"effect on '{meter}' must be an integer")
             else:
+                m = meters[meter][1]
+                if abs(delta) > m.max - m.min:
+                    span = m.max - m.min
+                    f.problem(
+                        (*path, "effects", meter),
+                        f"effect {delta:+d} on '{meter}' is beyond its whole range "
+                        f"{m.min}..{m.max}; a choice can move it by {span} at the most",
+                    )
                 effects[meter] = delta
         return effects
 
@@ -107,13 +116,13 @@ class References(ShapeChecks):
             return
         if goto.startswith("end:"):
             ending = goto[4:]
-            if ending not in self.endings:
+            if ending not in self.endings and not self.defined("endings", ending):
                 f.problem(
                     path,
                     f"goto '{goto}' names no ending{suggest(ending, self.endings)}; "
                     f"endings: {', '.join(self.endings) or 'none'}",
                 )
-        elif goto not in self.scenes:
+        elif goto not in self.scenes and not self.defined("scenes", goto):
             hint = suggest(goto, self.scenes)
             if goto in self.endings:
                 hint = f' (to end the game there, write goto = "end:{goto}")'

@@ -26,7 +26,7 @@ from game.format.locate import Headers, Locator, header_lines
 FORMAT = 1
 ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
-RESERVED_CONDITION_KEYS = ("flags", "not_flags", "any", "chosen", "role")
+RESERVED_CONDITION_KEYS = ("flags", "not_flags", "any", "chosen", "role", "all", "visits")
 
 
 @attrs.frozen
@@ -125,6 +125,8 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "hide_locked": ("bool", False),
         "routes": ("tables", False),
         "locked_reason": ("str", False),
+        "set_meters": ("table", False),
+        "random": ("tables", False),
     },
     "route": {"when": ("table", True), "goto": ("str", True)},
     "duo": {"roles": ("strs", True), "rounds": ("strs", True), "start": ("table", True)},
@@ -149,7 +151,7 @@ SHAPES: dict[str, dict[str, tuple[str, bool]]] = {
         "asserts": ("table", False),
     },
 }
-ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings", "injects", "duo", "rounds")
+ROOT_KEYS = ("story", "meters", "roles", "scenes", "endings", "flags", "injects", "duo", "rounds")
 NOTHING: dict[str, Any] = {}
 NO_FLAGS: frozenset[str] = frozenset()
 
@@ -280,6 +282,12 @@ class StoryFile:
         return ok
 
 
+def _partial(table: dict[str, Any]) -> bool:
+    """A scene or ending table with only passages or choices: written as
+    `[[scenes.x.passages]]` with no `[scenes.x]` in the same file."""
+    return bool(table) and set(table) <= {"passages", "choices"}
+
+
 def kind_of(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
@@ -315,11 +323,27 @@ class LoadState:
         self.misshapen: set[Key] = set()
         #: files that could not be read or parsed
         self.unreadable = 0
+        #: ids whose table is reported already (misshapen), or that a file tomli cannot
+        #: read may define: a reference to one gets no error of its own
+        self.maybe_defined: set[tuple[str, str]] = set()
+        #: tables that only add passages or choices to a scene or ending (of another
+        #: file?), resolved once every file is read: (kind, id, file, table)
+        self.partials: list[tuple[str, str, StoryFile, dict[str, Any]]] = []
+        #: `[flags]`: each declared flag's help text, and the file declaring it
+        self.flag_help: dict[str, str] = {}
+        self.flag_files: dict[str, StoryFile] = {}
+        #: every flag some choice sets (for the names used in text)
+        self.known_flags: set[str] = set()
         #: the duo summit's tables (game.format.duo): [duo], [rounds.<id>], and where a
         #: condition asks that a choice was `chosen` (file, key, "scene/choice")
         self.duo_table: tuple[StoryFile, dict[str, Any]] | None = None
         self.rounds: dict[str, tuple[StoryFile, dict[str, Any]]] = {}
         self.chosen_refs: list[tuple[StoryFile, Key, str]] = []
+
+    def defined(self, kind: str, item_id: str) -> bool:
+        """True when a reference to `item_id` needs no error of its own: its table is
+        reported already, or an unreadable file may define it."""
+        return (kind, item_id) in self.maybe_defined or ("*", "*") in self.maybe_defined
 
 
 class ShapeChecks(LoadState):
@@ -340,6 +364,8 @@ class ShapeChecks(LoadState):
                 f.problem((key,), f"'{key}' must be a table, like [{key}] or [{key}.<id>]")
         if isinstance(data.get("story"), dict):
             self._story(f, data["story"])
+        if isinstance(data.get("flags"), dict):
+            self.declared_flags(f, data["flags"])
         if isinstance(data.get("duo"), dict):
             self._duo(f, data["duo"])
         for kind, target in (
@@ -360,6 +386,9 @@ class ShapeChecks(LoadState):
                     continue
                 if not ID.match(item_id):
                     f.problem(where, "ids use a-z, 0-9 and _, starting with a letter")
+                if kind in ("scenes", "endings") and _partial(table):
+                    self.partials.append((kind, item_id, f, table))
+                    continue
                 if item_id in target:
                     other, _ = target[item_id]
                     other_line = other.line(where)
@@ -373,9 +402,13 @@ class ShapeChecks(LoadState):
                     meter = self._meter(f, item_id, table)
                     if meter:
                         target[item_id] = (f, meter)  # type: ignore[assignment]
+                    else:  # reported: what names it gets no error of its own
+                        self.maybe_defined.add(("meters", item_id))
                 elif kind == "roles":
                     if f.check_table(table, "role", where):
                         target[item_id] = (f, Role(item_id, **table))  # type: ignore[assignment]
+                    else:
+                        self.maybe_defined.add(("roles", item_id))
                 elif kind == "scenes":
                     if item_id == "end":
                         f.problem(where, "'end' is reserved for `goto = \"end\"`; rename the scene")
@@ -402,6 +435,9 @@ class ShapeChecks(LoadState):
             )
             return
         self.duo_table = (f, table)
+
+    def declared_flags(self, f: StoryFile, table: dict[str, Any]) -> None:
+        raise NotImplementedError  # game.format.additions
 
     def _story(self, f: StoryFile, table: dict[str, Any]) -> None:
         if self.story_table is not None:

@@ -163,6 +163,8 @@ class SaveFile:
     closed: int | None = None
     #: set for a duo summit's save (None: a one-player game)
     duo: DuoMark | None = None
+    #: the seed of the game's random routes (older saves: 0); a replay draws alike
+    seed: int = 0
 
 
 @attrs.frozen
@@ -234,6 +236,7 @@ def make_save(story: Story, state: GameState, game: GameInfo | None = None) -> S
         game=game,
         news=[NewsItem(step, inject_id) for step, inject_id in state.news],
         closed=state.closed,
+        seed=state.seed,
     )
     return save
 
@@ -415,6 +418,7 @@ def restore(story: Story, save: SaveFile, where: str = "save") -> Loaded:
                 start,
                 news=[(item.step, item.id) for item in save.news],
                 closed=save.closed,
+                seed=save.seed,
             )
     except ReplayError as exc:
         changed = (

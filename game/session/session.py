@@ -16,6 +16,7 @@ a private session (one browser tab) starts in its given slot and gives later gam
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 
 import attrs
@@ -131,7 +132,10 @@ class GameSession:
     def start(self, role: str, start: Start | None = None) -> GameState:
         """A new game at the role's start (or `start`); raises `engine.GameError`. It
         autosaves to a slot of its own (unless the session has a fixed slot)."""
-        return self.resume(engine.new_game(self.story, role, start))
+        # a story with random routes draws them from a seed of its own per game (the
+        # save keeps it); any other story plays as it always has
+        seed = secrets.randbelow(2**31) if engine.has_random(self.story) else 0
+        return self.resume(engine.new_game(self.story, role, start, seed))
 
     def set_player(self, player: saves.Player) -> None:
         """Who plays from now on (a served game asks first); a private session then sees

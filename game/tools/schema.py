@@ -86,6 +86,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "hide_locked": "Hide the choice while it is locked (default: shown, with the reason).",
         "routes": "Tried in order after the effects: the first whose `when` holds sets the goto.",
         "locked_reason": "Why the choice is locked, in the story's words.",
+        "set_meters": (
+            "Meters set to a value, after `effects`: { trust = 5 } (within each meter's range)."
+        ),
+        "random": (
+            "When no route holds: a destination drawn by weight among the entries whose "
+            '`when` holds, like [{ weight = 3, goto = "a" }, { weight = 1, goto = "b" }]; '
+            "seeded per game, so a save replays the same draws."
+        ),
     },
     "route": {
         "when": "The condition under which this route is taken.",
@@ -124,6 +132,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
 }
 ROOT_DESCRIPTIONS = {
+    "flags": (
+        'The story\'s flags, each with its help text: name = "what it means". Optional; '
+        "a story that declares its flags must declare every flag it uses."
+    ),
     "story": "The story itself: exactly one file of a story holds [story].",
     "meters": "The meters: [meters.<id>].",
     "roles": "The roles: [roles.<id>]; at least one in the story.",
@@ -173,6 +185,8 @@ _REFINED: dict[tuple[str, str], dict[str, Any]] = {
     ("choice", "routes"): {"type": "array", "items": _ref("route")},
     ("route", "when"): _ref("condition"),
     ("route", "goto"): _ref("goto"),
+    ("choice", "set_meters"): _ref("effects"),
+    ("choice", "random"): {"type": "array", "minItems": 1, "items": _ref("random_route")},
     ("ending", "when"): _ref("condition"),
     ("ending", "passages"): {"type": "array", "items": _ref("passage")},
     ("ending", "asserts"): _ref("condition"),
@@ -241,6 +255,17 @@ def build_schema() -> dict[str, Any]:
         "minProperties": 1,
         "additionalProperties": False,
     }
+    defs["random_route"] = {
+        "type": "object",
+        "description": "One destination of a choice's `random`, drawn by weight.",
+        "properties": {
+            "weight": {"type": "integer", "minimum": 1, "description": "Its chance, by weight."},
+            "goto": _ref("goto"),
+            "when": {**_ref("condition"), "description": "Drawn only while this holds."},
+        },
+        "required": ["weight", "goto"],
+        "additionalProperties": False,
+    }
     defs["condition"] = {
         "type": "object",
         "description": (
@@ -265,6 +290,20 @@ def build_schema() -> dict[str, Any]:
                     "(in a duo summit: by either side)."
                 ),
             },
+            "all": {
+                "type": "array",
+                "minItems": 1,
+                "items": _ref("condition"),
+                "description": "Every one of these conditions holds (a group inside `any`).",
+            },
+            "visits": {
+                "type": "object",
+                "propertyNames": _ref("id"),
+                "additionalProperties": _ref("bound"),
+                "description": (
+                    "How many times the game has entered each scene: { hall = { min = 2 } }."
+                ),
+            },
             "role": {
                 "description": (
                     "The player plays this role (or one of these); in a duo summit, the "
@@ -286,6 +325,12 @@ def build_schema() -> dict[str, Any]:
         "roles": _map("role", ROOT_DESCRIPTIONS["roles"], _ref("id")),
         "scenes": _map("scene", ROOT_DESCRIPTIONS["scenes"], scene_names),
         "endings": _map("ending", ROOT_DESCRIPTIONS["endings"], _ref("id")),
+        "flags": {
+            "type": "object",
+            "description": ROOT_DESCRIPTIONS["flags"],
+            "propertyNames": _ref("id"),
+            "additionalProperties": {"type": "string"},
+        },
         "injects": _map("inject", ROOT_DESCRIPTIONS["injects"], _ref("id")),
     }
     properties["duo"] = {**_ref("duo"), "description": ROOT_DESCRIPTIONS["duo"]}
@@ -293,7 +338,7 @@ def build_schema() -> dict[str, Any]:
     assert list(properties) == list(ROOT_KEYS)
     return {
         "$schema": DIALECT,
-        "title": f"A story file of Cooperate or Else! (story format {FORMAT})",
+        "title": f"A story file for mar-a-lago (story format {FORMAT})",
         "description": (
             "One .toml file of a story folder. Check the whole story with `mar-a-lago check`."
         ),

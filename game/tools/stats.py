@@ -10,7 +10,8 @@ meter no choice moves, a scene entered with nothing open, states with no way out
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
@@ -22,6 +23,7 @@ from game.tools.explore import analysis
 from game.tools.explore.analysis import RandomReport, RoleReport
 from game.tools.explore.asserts import SCENE, AssertReport, check_asserts
 from game.tools.explore.formatting import violation_text
+from game.tools.static import StoryWarning, flag_warnings
 
 #: the search `check` runs per role; past it, the warnings that need it are skipped
 CHECK_MAX_STATES = 300_000
@@ -33,14 +35,26 @@ CHECK_WORK = 200_000
 WORDS_PER_MINUTE = 200
 
 
-@attrs.frozen(order=True)
-class StoryWarning:
-    path: str
-    line: int
-    message: str
+#: each warning's code (game.tools.static.GROUPS), by the words of its message
+_CODES = (
+    ("no goto leads to it", "unlinked-scene"),
+    ("scene '", "no role reaches it", "unreached-scene"),
+    ("ending '", "no role reaches it", "unreached-ending"),
+    ("never open where", "never-open-choice"),
+    ("with no choice open", "dead-end"),
+    ("no way to any ending", "trap"),
+    ("is for roles", "wrong-role"),
+    ("no choice moves it", "meter-unmoved"),
+    ("`asserts` fails", "assert-fails"),
+)
+_SUBJECT = re.compile(r"'([^']+)'")
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+
+def _code(message: str) -> str:
+    for *words, code in _CODES:
+        if all(w in message for w in words):
+            return code
+    return "warning"
 
 
 @attrs.frozen
@@ -197,12 +211,16 @@ def story_warnings(
     found: list[StoryWarning] = []
     complete = all(r.complete for r in reports.values())
 
-    def warn(file: str, line: int, message: str) -> None:
-        found.append(StoryWarning(file, line, message))
+    def warn(file: str, line: int, message: str, code: str = "", subject: str = "") -> None:
+        named = _SUBJECT.search(message)
+        subject = subject or (named.group(1) if named else "")
+        found.append(StoryWarning(file, line, message, code or _code(message), subject))
 
-    # reachability: exact from the search, or the map when the search was cut short
+    # reachability: exact from the search, or the map when the search was cut short; a
+    # scene entered with nothing open (a dead end) is reached: it gets that warning only
     if complete:
         reached = set().union(*(r.reached_scenes for r in reports.values()))
+        reached |= {d.scene for r in reports.values() for d in r.dead_ends}
     else:
         reached = _map_reachable(story)
     for sid, scene in story.scenes.items():
@@ -262,52 +280,15 @@ def story_warnings(
                 scene.line,
                 f"scene '{sid}' is for roles {list(scene.roles)}, but role '{role}' reaches it",
             )
-    _flag_warnings(story, warn)
-    moved = {m for s in story.scenes.values() for c in s.choices for m in c.effects}
+    flag_warnings(story, warn)
+    moved = {
+        m for s in story.scenes.values() for c in s.choices for m in (*c.effects, *c.set_meters)
+    }
     for meter in story.meters:
         if meter not in moved:
             file, line = defs.get(("meters", meter), (".", 1))
             warn(file, line, f"meter '{meter}': no choice moves it (no `effects` name it)")
     return sorted(set(found))
-
-
-def _flag_warnings(story: Story, warn: Callable[[str, int, str], None]) -> None:
-    setters: dict[str, tuple[str, int]] = {}
-    clearers: dict[str, tuple[str, int]] = {}
-    testers: dict[str, tuple[str, int]] = {}
-
-    def tested(cond: Condition | None, file: str, line: int) -> None:
-        for c in _conditions(cond):
-            for flag in sorted(c.flags | c.not_flags):
-                testers.setdefault(flag, (file, line))
-
-    for scene in story.scenes.values():
-        for p in scene.passages:
-            tested(p.when, scene.file, scene.line)
-            tested(p.asserts, scene.file, p.line or scene.line)
-        for choice in scene.choices:
-            for flag in sorted(choice.set):
-                setters.setdefault(flag, (scene.file, choice.line))
-            for flag in sorted(choice.clear):
-                clearers.setdefault(flag, (scene.file, choice.line))
-            tested(choice.requires, scene.file, choice.line)
-            for route in choice.routes:
-                tested(route.when, scene.file, choice.line)
-    for ending in story.endings.values():
-        tested(ending.when, ending.file, ending.line)
-        tested(ending.asserts, ending.file, ending.line)
-        for p in ending.passages:
-            tested(p.when, ending.file, ending.line)
-            tested(p.asserts, ending.file, p.line or ending.line)
-    for flag, (file, line) in setters.items():
-        if flag not in testers:
-            warn(file, line, f"flag '{flag}' is set but no condition tests it")
-    for flag, (file, line) in testers.items():
-        if flag not in setters:
-            warn(file, line, f"flag '{flag}' is tested but no choice sets it")
-    for flag, (file, line) in clearers.items():
-        if flag not in setters and flag not in testers:
-            warn(file, line, f"flag '{flag}' is cleared but no choice sets it or tests it")
 
 
 def assert_warnings(story: Story, checked: Mapping[str, AssertReport]) -> list[StoryWarning]:

@@ -42,9 +42,33 @@ def condition_flags(cond: Condition | None) -> set[str]:
     if cond is None:
         return set()
     names = set(cond.flags | cond.not_flags)
-    for sub in cond.any:
+    for sub in (*cond.any, *cond.all):
         names |= condition_flags(sub)
     return names
+
+
+#: a choice's change of the meters: (meter index, delta) of its effects, then
+#: (meter index, value) of its `set_meters`
+Change = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
+
+
+def searchable(story: Story) -> str:
+    """Why the search cannot cover this story ("" when it can): random routes and visit
+    counts are played by the engine (random play), not searched."""
+    if story.random_routes:
+        return "it has `random` routes"
+    if any(c.counts_visits for c in tested_conditions(story)):
+        return "its conditions count `visits`"
+    return ""
+
+
+def role_conditions(story: Story) -> bool:
+    """True when a condition that changes play tests the player's `role`."""
+
+    def has(cond: Condition) -> bool:
+        return bool(cond.roles) or any(has(c) for c in (*cond.any, *cond.all))
+
+    return any(has(c) for c in tested_conditions(story))
 
 
 def tested_conditions(story: Story) -> Iterable[Condition]:
@@ -66,8 +90,12 @@ class Compiled:
     A state holds the flags that the story's tested conditions read, and those of
     `also` (conditions that never change play, e.g. `asserts`, to be read in states)."""
 
-    def __init__(self, story: Story, also: Iterable[Condition] = ()) -> None:
+    def __init__(
+        self, story: Story, also: Iterable[Condition] = (), role: str | None = None
+    ) -> None:
         self.story = story
+        #: the role whose conditions on `role` are decided (None: they are not read)
+        self.role = role
         self.scene_ids = list(story.scenes)
         self.scene_index = {s: i for i, s in enumerate(self.scene_ids)}
         self.ending_ids = list(story.endings)
@@ -129,7 +157,7 @@ class Compiled:
                 bits |= self.flag_bit[name]
             for meter in cond.meters:
                 bits |= self.meter_field[meter]
-            bits |= self.reads(cond.any)
+            bits |= self.reads(cond.any) | self.reads(cond.all)
         return bits
 
     def pred(self, cond: Condition | None) -> Pred | None:
@@ -149,12 +177,18 @@ class Compiled:
         need = sum(self.flag_bit[f] for f in cond.flags)
         forbid = sum(self.flag_bit[f] for f in cond.not_flags)
         subs = [p for p in map(self.pred, cond.any) if p is not None]
+        every = [p for p in map(self.pred, cond.all) if p is not None]
+        barred = bool(cond.roles) and self.role is not None and self.role not in cond.roles
 
         def holds(values: Sequence[int], flags: int) -> bool:
+            if barred:
+                return False
             for i, lo, hi in bounds:
                 if not lo <= values[i] <= hi:
                     return False
             if flags & need != need or flags & forbid:
+                return False
+            if every and not all(p(values, flags) for p in every):
                 return False
             return not subs or any(p(values, flags) for p in subs)
 
@@ -214,26 +248,32 @@ class Compiled:
         return self.decode((key >> self.fbits) & ((1 << self.mbits) - 1)), key & self.fmask
 
     # the slow paths behind the memo tables: each takes a key (meter bits | flag bits)
-    def effect_reads(self, deltas: tuple[tuple[int, int], ...]) -> int:
+    def effect_reads(self, change: Change) -> int:
         """The meter fields an effect table is keyed by: the meters it moves, and those
         the immediate endings read when these read no flags (then it checks them)."""
-        bits = sum(self.meter_field[self.meters[i].id] for i, _ in deltas)
+        deltas, sets = change
+        bits = 0
+        for i in {i for i, _ in (*deltas, *sets)}:
+            bits |= self.meter_field[self.meters[i].id]
         if not self.immediate_flags:
             bits |= self.immediate_reads
         return bits
 
-    def effect(self, deltas: tuple[tuple[int, int], ...], key: int) -> int:
-        """The meter bits of `effect_reads` after the effects (clamped); or, when the
-        immediate endings read no flags, -1 - the first of them that holds."""
+    def effect(self, change: Change, key: int) -> int:
+        """The meter bits of `effect_reads` after the effects (clamped) and `set_meters`;
+        or, when the immediate endings read no flags, -1 - the first of them that holds."""
         values, _ = self.values_flags(key)
+        deltas, sets = change
         for i, delta in deltas:
             values[i] = max(self.lows[i], min(self.highs[i], values[i] + delta))
+        for i, value in sets:
+            values[i] = max(self.lows[i], min(self.highs[i], value))
         after = self.encode(values) << self.fbits
         if not self.immediate_flags:
             for when, e in self.immediate:
                 if self.holds(when, after):
                     return -1 - e
-        return after & self.effect_reads(deltas)
+        return after & self.effect_reads(change)
 
     def route(self, scene: int, ci: int, key: int) -> int:
         choice = self.story.scenes[self.scene_ids[scene]].choices[ci]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from game.core import engine
 from game.core.model import Story
-from game.tools.explore.compiled import Compiled
+from game.tools.explore.compiled import Compiled, role_conditions, searchable
 from game.tools.explore.results import DeadEnd, Progress, RoleReport, Trap
 from game.tools.explore.search import Raw, Search
 
@@ -151,14 +151,27 @@ def explore(
     progress: Progress | None = None,
     compiled: Compiled | None = None,
 ) -> RoleReport:
-    """Search every state a role can reach (up to `max_states`)."""
+    """Search every state a role can reach (up to `max_states`). A story the search
+    cannot cover (random routes, visit counts) raises `NotSearchable`."""
+    why = searchable(story)
+    if why:
+        raise NotSearchable(
+            f"the search cannot cover this story: {why}; "
+            "random play (`explore --random N`) plays it through the engine"
+        )
     c = compiled if compiled is not None else Compiled(story)
+    if c.role != role and role_conditions(story):
+        c = Compiled(story, role=role)  # conditions on `role` decided for this role
     if role not in story.roles:
         raise engine.GameError(f"no role '{role}'; the story has: {', '.join(story.roles)}")
     start = c.state(story.roles[role].start, {m.id: m.start for m in c.meters}, ())
     t0 = time.perf_counter()
     search = Search(c, role)
     return report(search, search.run(start, max(1, max_states), progress), t0)
+
+
+class NotSearchable(engine.GameError):
+    """A story with what the exhaustive search does not model (random routes, visits)."""
 
 
 def explore_all(

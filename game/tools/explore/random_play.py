@@ -91,7 +91,9 @@ def random_play(
     played = unfinished = 0
     budget = work
     for _ in range(runs):
-        state = engine.new_game(story, role)
+        # each game its own seed for the story's random routes, drawn from `seed`
+        seed_ = rng.randrange(2**31) if story.random_routes else 0
+        state = engine.new_game(story, role, seed=seed_)
         seen = reader.shown(state)
         cut = False
         for _ in range(max_steps):

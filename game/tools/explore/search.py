@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from game.tools.explore.compiled import Compiled, Memo
+from game.tools.explore.compiled import Change, Compiled, Memo
 from game.tools.explore.results import Path, Progress
 
 #: the scene tables of one search keep at most this many entries in all (about 100 MB),
@@ -111,12 +111,15 @@ class Search:
         ]
         # per scene: the bits any of its choices reads (all else passes through)
         reads = [self._scene_reads(sc) for sc in range(len(c.scene_ids))]
-        effects: dict[tuple[tuple[int, int], ...], Memo] = {}
+        effects: dict[Change, Memo] = {}
         self.records: list[list[Record]] = []
         for sc, sid in enumerate(c.scene_ids):
             recs: list[Record] = []
             for ci, choice in enumerate(c.story.scenes[sid].choices):
-                deltas = tuple(sorted((c.meter_index[m], d) for m, d in choice.effects.items()))
+                deltas: Change = (
+                    tuple(sorted((c.meter_index[m], d) for m, d in choice.effects.items())),
+                    tuple(sorted((c.meter_index[m], v) for m, v in choice.set_meters.items())),
+                )
                 etab = effects.get(deltas)
                 if etab is None:
                     etab = effects[deltas] = Memo(functools.partial(c.effect, deltas))
@@ -150,7 +153,8 @@ class Search:
         c = self.c
         bits = c.open_reads[sc] | c.immediate_reads
         for choice in c.story.scenes[c.scene_ids[sc]].choices:
-            bits |= sum(c.meter_field[m] for m in choice.effects)
+            for m in {*choice.effects, *choice.set_meters}:
+                bits |= c.meter_field[m]
             bits |= c.reads(r.when for r in choice.routes)
             for code in map(c.goto_code, (choice.goto, *(r.goto for r in choice.routes))):
                 if code == -1:
