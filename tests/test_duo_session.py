@@ -214,3 +214,24 @@ def test_a_duo_save_whose_sides_do_not_match_its_choices_is_refused(tmp_path):
     moved = saves.seal(attrs.evolve(save, choices=[("u1", "gone")]))
     with pytest.raises(saves.SaveError, match="cannot be replayed: move 1 \\(us\\)"):
         saves.restore(STORY, moved, "moved")
+
+
+def test_a_forked_process_holds_seats_as_itself():
+    """A served game is forked from a process that has loaded the game: its seats must
+    be its own, not the parent's."""
+    import os
+
+    from game.persist.classstore import holder_token
+
+    mine = holder_token()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.write(write, holder_token().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 200).decode()
+    os.close(read)
+    os.close(write)
+    assert child != mine and child.split(":")[1] == str(pid)
+    assert holder_token() == mine

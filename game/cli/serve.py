@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from game.cli.common import load_or_report, role_exists, saves_dir
 from game.core.text import shown
 from game.persist import files
+from game.web.partner import partner_lines
 from game.web.server import (
     DEFAULT_GAME_MEMORY_MB,
     DEFAULT_MAX_GAMES,
@@ -105,6 +106,8 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     print(shown(f"Each game saves to its own slot in: {folder}"))
     print(shown(f"Class report afterwards: mar-a-lago report {shlex.quote(str(folder))}"))
+    for line in partner_lines(story, args.role):
+        print(shown(line))
     from game.web.classroom import ClassServer, teach_command
 
     server = ClassServer(

@@ -147,6 +147,11 @@ class DuoScreen(Screen[None]):
         }[partner.status]
         return f"{head}  ·  {where}"
 
+    def round_text(self) -> str:
+        """The round's own line (`[rounds.<id>].text`), then a blank line; or ""."""
+        text = duo.current_round(self.story, self.session.state).text.strip()
+        return f"{text}\n\n" if text else ""
+
     def report_text(self) -> str:
         result = self.report
         if result is None:
@@ -181,7 +186,8 @@ class DuoScreen(Screen[None]):
             label = session.label(self.side)
             notice.update(
                 Content(
-                    f"Hand over to {label}.\n\nPress Enter when only {label} can see the screen."
+                    f"{self.round_text()}Hand over to {label}.\n\n"
+                    f"Press Enter when only {label} can see the screen."
                 )
             )
             title.update(Content(""))
@@ -201,7 +207,7 @@ class DuoScreen(Screen[None]):
             view = duo.view(self.story, state, self.side)
             scene = engine.current_scene(self.story, view)
             assert scene is not None
-            notice.update(Content(f"{session.label(self.side)}, your choice:"))
+            notice.update(Content(f"{self.round_text()}{session.label(self.side)}, your choice:"))
             title.update(Content.styled(scene.title, "bold"))
             text.show(duo.shown_text(self.story, state, self.side))
             self.shown_options = [o for o in duo.options(self.story, state, self.side) if o.visible]
