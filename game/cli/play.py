@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli.common import load_or_report, role_exists, saves_dir
+from game.persist.locations import shipped_story_dir
 from game.plain.flags import with_flag
 
 if TYPE_CHECKING:
@@ -158,6 +159,7 @@ def play_plain(
         autosave_slot=autosave_slot(args.autosave_slot),
         debug=getattr(args, "debug", False),
         player=player(args),
+        watch=(args.story or shipped_story_dir()) if args.watch else None,
     )
     state = loaded.state if loaded is not None else None
     # a game loaded from an autosave goes on in it (the session decides)

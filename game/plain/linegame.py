@@ -22,6 +22,8 @@ from game.core.engine import GameState
 from game.core.feedback import effects_line, scene_reading
 from game.core.model import Story
 from game.core.text import meter_line, paragraphs, shown
+from game.format.loader import check_story
+from game.format.watch import fingerprint
 from game.persist import saves
 from game.plain.classroom import ClassLines
 from game.plain.flags import with_flag
@@ -61,6 +63,7 @@ class PlainGame:
         stderr: TextIO | None = None,
         offer_transcript: bool = False,
         debug: bool = False,
+        watch: Path | None = None,
         autosave_slot: str | None = None,
         width: int | None = None,
         player: saves.Player | None = None,
@@ -85,6 +88,9 @@ class PlainGame:
         self.transcript_offer = offer_transcript
         #: `play --debug`: exact meters, flags, the scene's id and file:line under each scene
         self.debug = debug
+        #: `play --plain --watch`: the story folder, reloaded when its files change
+        self.watch = watch
+        self._seen = fingerprint(watch) if watch is not None else None
         #: the class's part: who plays, news flashes, the clock
         self.classroom = ClassLines(self)
 
@@ -277,6 +283,36 @@ class PlainGame:
             self.offer_transcript(state)
         return 0
 
+    def reload(self) -> GameState | None:
+        """`--watch`: when the story's files changed since the last look, load it again
+        and play on with the choices that still fit (the new state); None when nothing
+        changed or the edited story has problems (they are shown; play goes on)."""
+        if self.watch is None:
+            return None
+        now = fingerprint(self.watch)
+        if now == self._seen:
+            return None
+        self._seen = now
+        story, problems = check_story(self.watch)
+        if story is None:
+            count = len(problems)
+            self.tell_error(f"The edited story has {count} problem(s); playing on as it was:")
+            for problem in problems[:10]:
+                self.tell_error(str(problem))
+            return None
+        before = self.session.state
+        refitted = self.session.refit(story)
+        self.story = story
+        if refitted is None:
+            role = before.role if before is not None else next(iter(story.roles))
+            self.tell("The story changed: your game no longer fits it, so it starts again.")
+            return self.session.start(role if role in story.roles else next(iter(story.roles)))
+        self.tell(
+            f"The story changed and was loaded again: {refitted.kept} of "
+            f"{refitted.total} choices still fit."
+        )
+        return refitted.state
+
     def prompt(
         self, state: GameState, visible: list[engine.Option]
     ) -> tuple[GameState | None, GameState] | None:
@@ -291,6 +327,11 @@ class PlainGame:
                 self.say()
                 self.tell(f"End of input. {self.where_saved()}")
                 return None
+            reloaded = self.reload()
+            if reloaded is not None:
+                if answer:
+                    self.tell(f"(Your answer '{answer}' was not used: choose again.)")
+                return None, reloaded
             if answer in ("q", "quit"):
                 self.tell(f"Goodbye. {self.where_saved()}")
                 return None
