@@ -46,6 +46,10 @@ def test_init_then_check_then_a_line_mode_game(tmp_path: Path):
     out = played.stdout
     assert "== Dusk ==" in out and "== The Lamp ==" in out
     assert "Because you lit it early" in out
+    # the starter's text shows a meter's value and an inline condition
+    words = " ".join(out.split())
+    assert "You have 3 days of oil and coal." in words
+    assert "The sea is rough, but the air is clear." in words  # storm 2: not >= 3
     assert "== THE END: The Ship Turns ==" in out
     assert "What made the difference tonight?" in out
 

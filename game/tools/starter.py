@@ -42,6 +42,12 @@ start = 2
 good = "low"               # for this meter, low is good (the game colours it so)
 help = "How hard the storm blows."
 
+# Flags are true/false facts a choice sets. Declaring them (optional) gives each a help
+# text, and makes `check` catch a misspelt flag anywhere in the story.
+[flags]
+lamp_early = "The keeper lit the lamp before the storm came in."
+signalled = "The keeper flashed the warning signal to the ship."
+
 # A role is a side the player takes; each starts at a scene.
 [roles.keeper]
 label = "The lighthouse keeper"
@@ -59,8 +65,10 @@ SCENES = '''\
 title = "Dusk"
 text = """
 The last light goes out over the bay. The storm is coming in from the north,
-and the lamp at the top of the tower must burn until morning.
+and the lamp at the top of the tower must burn until morning. You have
+{supplies} days of oil and coal.
 """
+# {supplies} shows the meter's value; {{ and }} write a literal brace.
 
 # A passage is extra text, shown while its `when` holds.
 [[scenes.arrival.passages]]
@@ -83,7 +91,10 @@ set = ["lamp_early"]       # a flag: true from now on, until a choice clears it
 title = "The Lamp"
 text = """
 The great lens turns slowly. Far out, a light answers: a ship, close to the rocks.
+{storm >= 3: The wind screams around the tower.|The sea is rough, but the air is clear.}
 """
+# {condition: text|other text} shows the first text while the condition holds (a flag,
+# `not flag`, or a meter compared with >=, <=, >, <, == or !=), else the second.
 
 [[scenes.lamp.passages]]
 when = { flags = ["lamp_early"] }
