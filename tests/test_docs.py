@@ -12,7 +12,8 @@ The guide's code blocks, in order:
   full-screen UI: its arguments are only parsed), `needs=TOOL` (skipped when TOOL
   is not installed).
 Commands: `mar-a-lago ...` (run as `python -m game ...`), `mkdir DIR`, `cp -r A B`,
-other tools when a block `needs` them; `echo TEXT |` feeds stdin, `| grep TEXT`
+other tools when a block `needs` them; `echo TEXT |` feeds stdin (`printf 'A\nB\n' |`
+feeds lines), `| grep TEXT`
 keeps the lines holding TEXT, `> FILE` writes stdout to FILE.
 """
 
@@ -184,6 +185,9 @@ class Guide:
         if "|" in words and words[0] == "echo":
             bar = words.index("|")
             stdin, words = " ".join(words[1:bar]) + "\n", words[bar + 1 :]
+        elif "|" in words and words[0] == "printf":  # printf 'a\nb\n' | ...: lines of input
+            bar = words.index("|")
+            stdin, words = words[1].replace("\\n", "\n"), words[bar + 1 :]
         if "|" in words:
             bar = words.index("|")
             assert words[bar + 1] == "grep" and len(words) == bar + 3, command
