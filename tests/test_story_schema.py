@@ -53,3 +53,6 @@ def test_the_generic_schema_names_no_story():
         [sys.executable, "-m", "game", "schema"], capture_output=True, text=True, timeout=60
     )
     assert "Mini" not in result.stdout
+    # nor the story that ships with the game: the schema is for any story
+    for word in ("Cooperate", "Mar-a-Lago", "trump", "Trump", "Xi "):
+        assert word not in result.stdout, word

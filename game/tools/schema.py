@@ -102,7 +102,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "duo": {
         "roles": "The two sides (role ids); their moves of a round apply in this order.",
         "rounds": "The round ids, in play order.",
-        "start": 'Each side\'s first scene, a scene of the first round: { trump = "..." }.',
+        "start": 'Each side\'s first scene, a scene of the first round: { side = "scene" }.',
     },
     "round": {
         "title": "The round's title, as both players see it.",
