@@ -62,3 +62,27 @@ def test_without_debug_there_is_none(tmp_path: Path):
         timeout=60,
     )
     assert "[debug]" not in result.stdout
+
+
+def test_debug_alone_plays_in_line_mode(tmp_path: Path):
+    """`play --debug` without --plain: the author's view is line mode's."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "game",
+            "play",
+            str(MINI),
+            "--debug",
+            "--role",
+            "bob",
+            "--saves-dir",
+            str(tmp_path),
+        ],
+        input="q\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"[debug] scene 'yard' at {MINI}/scenes.toml:31" in result.stdout

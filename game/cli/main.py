@@ -161,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--debug",
         action="store_true",
-        help="line mode: show exact meter values, flags, the scene id and its file:line",
+        help="play in line mode showing exact meter values, flags, the scene id and its "
+        "file:line under each scene (for authors)",
     )
     play.add_argument(
         "--from",
