@@ -155,3 +155,22 @@ def test_the_search_applies_the_rules_of_play_exactly():
                 assert ending == state.ending
                 if ending is None:
                     assert nxt == tuple(state.scenes[s] for s in sides)
+
+
+def test_a_duo_summit_that_counts_visits_is_not_searched_and_says_why():
+    import attrs
+
+    from game.core.model import Bound, Condition
+
+    if "visits" not in attrs.fields_dict(Condition):
+        pytest.skip("this model has no visits")
+    counting = Condition(visits={"u1": Bound(1)})
+    story = make_story(
+        scene("u1", "r1", "us", Choice("go", "Go.", "end", requires=counting)),
+        scene("c1", "r1", "cn", Choice("go", "Go.", "end")),
+    )
+    report = explore_duo(story)
+    assert report.states == 0 and not report.complete and "visits" in report.not_searched
+    assert "not searched" in duo_text(story, report)
+    # and in play a side's own scenes count: u1 is being visited
+    assert [o.open for o in duo.options(story, duo.new_duo(story), "us")] == [True]

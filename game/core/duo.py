@@ -26,6 +26,7 @@ processes share the moves.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -133,13 +134,21 @@ def view(story: Story, state: DuoState, role: str) -> GameState:
     side's scene, the shared meters and flags, and its own moves. The engine's
     `options`, `shown_text` and `current_scene` read it as for one player."""
     _side(story, role)
+    history = tuple((m.scene, m.choice) for m in state.moves if m.role == role)
+    scene = None if state.over else state.scenes[role]
+    # the side's `visits`: the scenes it has been at (one a round), the current one too
+    # (counted once, also when the side has already moved in this round)
+    visits = Counter(s for s, _ in history)
+    if scene is not None and role not in state.pending:
+        visits[scene] += 1
     return GameState(
         role=role,
-        scene=None if state.over else state.scenes[role],
+        scene=scene,
         meters=state.meters,
         flags=state.flags,
-        history=tuple((m.scene, m.choice) for m in state.moves if m.role == role),
+        history=history,
         ending=state.ending,
+        visits=dict(visits),
     )
 
 

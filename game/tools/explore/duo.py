@@ -65,6 +65,8 @@ class DuoReport:
     unopened_choices: tuple[Step, ...]  # choices of reached duo scenes never open
     dead_ends: tuple[DuoDeadEnd, ...]
     seconds: float
+    #: why no state was searched ("" : searched)
+    not_searched: str = ""
 
     @property
     def unreachable_endings(self) -> tuple[str, ...]:
@@ -264,6 +266,20 @@ def explore_duo(
 ) -> DuoReport:
     """Search every joint state of the story's duo summit, breadth first."""
     began = time.perf_counter()
+    counting = [c for c in _play_conditions(story) if getattr(c, "counts_visits", False)]
+    if counting:
+        return DuoReport(
+            sides=duo.duo_of(story).roles,
+            states=0,
+            complete=False,
+            endings=dict.fromkeys(story.endings),
+            unreached_scenes={},
+            unopened_choices=(),
+            dead_ends=(),
+            seconds=0.0,
+            not_searched="a condition counts `visits`, which the search of joint states "
+            "does not track; random play (`explore --random N`) plays such stories",
+        )
     compiled = _Compiled(story)
     sides = compiled.sides
     starts = tuple(duo.duo_of(story).start[s] for s in sides)

@@ -20,6 +20,8 @@ def _moves_text(story: Story, moves: tuple[Step, ...]) -> str:
 def duo_text(story: Story, report: DuoReport) -> str:
     """The report in words, for `mar-a-lago explore`."""
     labels = {s: story.roles[s].label for s in report.sides}
+    if report.not_searched:
+        return f"Duo summit ({' and '.join(labels.values())}): not searched: {report.not_searched}"
     out = [
         f"Duo summit ({' and '.join(labels.values())}): {report.states:,} joint states"
         + ("" if report.complete else " (search stopped: incomplete)")
@@ -67,6 +69,7 @@ def duo_json(report: DuoReport) -> dict[str, Any]:
         "sides": list(report.sides),
         "states": report.states,
         "complete": report.complete,
+        "not_searched": report.not_searched,
         "endings": {e: pair(p) for e, p in report.endings.items()},
         "unreachable_endings": list(report.unreachable_endings),
         "unreached_scenes": {s: list(v) for s, v in report.unreached_scenes.items()},
@@ -90,6 +93,8 @@ def duo_json(report: DuoReport) -> dict[str, Any]:
 
 def duo_summary(story: Story, report: DuoReport) -> str:
     """One line for `check --deep`."""
+    if report.not_searched:
+        return f"Duo summit: not searched: {report.not_searched}."
     reached = len(report.endings) - len(report.unreachable_endings)
     done = "" if report.complete else " (search stopped: incomplete)"
     return (
