@@ -14,6 +14,10 @@ It prints a markdown table for the README, with the date and the machine:
   and tomllib and tomli's pure-Python source for comparison (bench_check.py); and what
   `mar-a-lago check` does by default (the load and the checks that need no search);
 - explore's states per second (bench_explore.py, the author tools' own benchmark);
+- a class opening the game: 1, 10 and 30 browser tabs at once on a real `serve`
+  (websocket clients speaking textual-serve's protocol), the slowest tab's first
+  screen against the minimal app's cold start, and the PSS each game adds
+  (bench_serve.py); then the same without the zygote (each game a new process);
 - the peak memory of each (ru_maxrss of the process that did it).
 Then, when asked, the long runs: fuzzing (fuzz_long.py) and saves killed mid-write.
 """
@@ -39,6 +43,7 @@ sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 import bench_check  # noqa: E402
 import bench_explore  # noqa: E402
 import bench_keys  # noqa: E402
+import bench_serve  # noqa: E402
 import bench_startup  # noqa: E402
 
 TARGETS = {
@@ -48,6 +53,8 @@ TARGETS = {
     "check_default": 2.0,  # `check` without --deep (load + static checks) / bare tomli parse
     "warm": 0.5,  # cache-warm / bare tomli parse
     "explore": 800_000,  # states per second
+    "serve": 6.0,  # the slowest of N tabs' first screen / the minimal app's cold start
+    "serve_pss": 20.0,  # MB of PSS each served game adds
 }
 
 
@@ -247,6 +254,48 @@ def explore_(table: Table, sizes: list[int]) -> None:
             )
 
 
+def serve_(table: Table, counts: list[int], compare: bool) -> None:
+    with section(f"serve: {', '.join(map(str, counts))} tabs at once"):
+        runs = [("auto", None, "")]
+        if compare:
+            runs += [
+                ("auto", 0, ", no game started ahead"),
+                ("exec", 0, ", each game a new process (no zygote, as textual-serve)"),
+            ]
+        added, idle = [], 0.0
+        for spawn, ready, label in runs:
+            for n, r in bench_serve.measure(counts, spawn, ready).items():
+                slowest, pss, base = r["slowest_s"], r["pss_per_game_mb"], r["base_s"]
+                idle = r["idle_mb"] if ready is None else idle
+                ratio = slowest / base
+                judged = ready is None and n == max(counts)
+                memory = f"{pss:.1f} MB PSS a game"
+                if ready == 0:
+                    memory += f", {r['pss_added_mb']:.1f} MB added a game"
+                    if spawn == "auto" and n == max(counts):
+                        added.append(r["pss_added_mb"])
+                table.add(
+                    f"serve: {n} tab{'s' * (n > 1)} at once, the slowest first screen{label} "
+                    "(median of 3)",
+                    ms(slowest),
+                    ms(base) + " (minimal app cold start)",
+                    f"{ratio:.1f}x",
+                    f"<= {TARGETS['serve']:.0f}x" if judged else "",
+                    ratio <= TARGETS["serve"] if judged else None,
+                    memory + f" (CPU {r['cpu_per_game_s'] * 1000:.0f} ms a game)",
+                )
+        if added:
+            met = "met" if added[0] <= TARGETS["serve_pss"] else "**not met**"
+            table.notes.append(
+                f"serve: each game adds {added[0]:.1f} MB of PSS to the server's tree with "
+                f"{max(counts)} open (target <= {TARGETS['serve_pss']:.0f} MB: {met}); "
+                "'PSS a game' is the mean PSS of a game process (pages shared with the "
+                "zygote counted 1/k in each of k); the idle server with its zygote and "
+                "its games started ahead holds about "
+                f"{idle:.0f} MB."
+            )
+
+
 def long_runs(minutes: float, kills: int) -> int:
     failures = 0
     if kills:
@@ -273,14 +322,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=None, help="runs per check measure")
     parser.add_argument("--fuzz-minutes", type=float, default=0, help="then fuzz this long")
     parser.add_argument("--kills", type=int, default=0, help="then kill this many saves")
-    parser.add_argument("--only", nargs="+", choices=("startup", "keys", "check", "explore"))
+    parser.add_argument(
+        "--only", nargs="+", choices=("startup", "keys", "check", "explore", "serve")
+    )
     args = parser.parse_args()
     quick = args.quick
     runs = args.runs or (3 if quick else 9)
     presses = args.presses or (30 if quick else 200)
     sizes = args.sizes or ([100, 1000] if quick else [100, 1000, 10000])
     repeat = args.repeat or (1 if quick else 3)
-    only = set(args.only or ("startup", "keys", "check", "explore"))
+    only = set(args.only or ("startup", "keys", "check", "explore", "serve"))
 
     table = Table()
     if "startup" in only:
@@ -291,6 +342,8 @@ def main() -> int:
         check_(table, sizes, repeat, cli=not quick)
     if "explore" in only:
         explore_(table, [1000] if quick else [1000, 10000])
+    if "serve" in only:
+        serve_(table, [1, 10] if quick else [1, 10, 30], compare=True)
     print(f"\n### Benchmarks ({machine()})\n")
     print(table.markdown())
     if table.notes:

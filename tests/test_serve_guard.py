@@ -85,11 +85,12 @@ def status(pid: int, field: str) -> int:
 class Served:
     """A real `mar-a-lago serve` on a free port."""
 
-    def __init__(self, tmp: Path, *args: str, preexec=None, wrap: list[str] = ()) -> None:
+    def __init__(self, tmp: Path, *args: str, preexec=None, wrap: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.saves = tmp / "saves"
         argv = [*wrap, sys.executable, "-m", "game", "serve", "--port", str(self.port)]
-        argv += ["--story", str(MINI), "--role", "alice", "--saves-dir", str(self.saves), *args]
+        argv += ["--story", str(MINI), "--role", "alice", "--saves-dir", str(self.saves)]
+        argv += args  # (no game started ahead unless asked: tests/conftest.py)
         # through a pipe (a file limit the server runs under would cut a log file short)
         self.proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, preexec_fn=preexec
@@ -327,6 +328,34 @@ def test_a_tab_gone_ends_its_game_even_a_hung_one(shared):
         wait_until(lambda g=game: not status(g, "VmRSS"), what=f"hung={hang}: the game to end")
         assert time.monotonic() - started < 15
     wait_until(lambda: not shared.games(), what="no game left")
+
+
+# -- games started ahead ----------------------------------------------------------------
+
+
+def test_games_started_ahead_take_the_first_tabs_and_are_made_again(serve):
+    server = serve("--ready-games", "2").wait_ready()
+    wait_until(lambda: len(server.games()) == 2, what="two games started ahead")
+    ahead = set(server.games())
+
+    async def tab() -> None:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"{server.ws}?width=60&height=20") as ws:
+                started = time.monotonic()
+                await first_screen(ws)
+                assert time.monotonic() - started < 5
+                now = set(server.games())
+                assert now <= ahead and len(now) == 2  # a waiting game took the tab
+                await ws.send_json(["stdin", "Ana\r"])
+                await asyncio.sleep(0.5)
+                wait_until(lambda: len(server.games()) == 3, what="one more started ahead")
+            wait_until(lambda: len(server.games()) == 2, what="the tab's game ended")
+
+    run(tab())
+    waiting = server.games()
+    server.stop()
+    assert not any(status(pid, "VmRSS") for pid in waiting)  # none outlives the server
+    assert "Traceback" not in server.output()
 
 
 # -- the saves folder -------------------------------------------------------------------

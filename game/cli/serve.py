@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from game.web.partner import partner_lines
 from game.web.server import (
     DEFAULT_GAME_MEMORY_MB,
     DEFAULT_MAX_GAMES,
+    DEFAULT_READY_GAMES,
+    READY_GAMES_VARIABLE,
     WARNING,
     game_command,
     play_args,
@@ -36,6 +39,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("give 0 or more")
+    return value
+
+
 def add_arguments(serve: argparse.ArgumentParser) -> None:
     """`serve`'s options beyond where and what (`main.py` has --host, --port, --role...)."""
     serve.add_argument(
@@ -53,6 +66,16 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
         metavar="MB",
         help=f"the memory (address space) each game may take (default "
         f"{DEFAULT_GAME_MEMORY_MB} MB); a game past it stops, its last save kept",
+    )
+    ready = os.environ.get(READY_GAMES_VARIABLE, "")
+    serve.add_argument(
+        "--ready-games",
+        type=_count,
+        default=int(ready) if ready.isdigit() else DEFAULT_READY_GAMES,
+        metavar="N",
+        help=f"games started ahead, waiting for a tab (default {DEFAULT_READY_GAMES}, or "
+        f"${READY_GAMES_VARIABLE}): the first N tabs of a class joining at once see "
+        "their screen at once; 0 starts each game when its tab comes",
     )
     # hidden: "exec" starts every game afresh (no zygote), for comparison and debugging
     serve.add_argument(
@@ -126,7 +149,7 @@ def run_serve(args: argparse.Namespace) -> int:
     print(
         f"Up to {args.max_games} games at once (--max-games), each with up to "
         f"{args.game_memory} MB of memory (--game-memory); games are "
-        f"{server.launchers.description}."
+        f"{server.launchers.description}, {args.ready_games} started ahead (--ready-games)."
     )
     print(WARNING)
     print("Press Ctrl+C to stop.", flush=True)
@@ -153,4 +176,5 @@ def launchers(args: argparse.Namespace, folder: Path) -> Launchers:
     if args.spawn != "exec" and (can_fork() or args.spawn == "fork"):
         zygote_argv = [sys.executable, "-m", "game.cli.served"]
         zygote = ZygoteLauncher(zygote_argv, play_args(folder, args.role, args.story), memory)
-    return Launchers(fallback, zygote, lambda line: print(shown(line), flush=True))
+    say = lambda line: print(shown(line), flush=True)  # noqa: E731
+    return Launchers(fallback, zygote, say, ready=args.ready_games)

@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any, Protocol
@@ -285,19 +286,32 @@ async def _reader(fd: int) -> asyncio.StreamReader:
 
 
 class Launchers:
-    """The zygote while it runs, else a new process per game; `say` tells the console
-    once when the zygote is lost."""
+    """Where games come from: the zygote while it runs, else a new process per game
+    (`say` tells the console once when the zygote is lost); and `ready` games started
+    ahead, at READY_SIZE, waiting for a tab (`take_ready`). The ready ones are made
+    again only when no tab has come for QUIET seconds: never while a class is joining.
+    """
+
+    #: the size a game started ahead draws at (a tab then resizes it), and the seconds
+    #: without a new tab before more are started ahead
+    READY_SIZE = (100, 30)
+    QUIET = 2.0
 
     def __init__(
         self,
         fallback: ExecLauncher,
         zygote_launcher: ZygoteLauncher | None,
         say: Callable[[str], None],
+        ready: int = 0,
     ) -> None:
         self.fallback = fallback
         self.zygote = zygote_launcher
         self.say = say
+        self.ready = ready
         self._told = False
+        self._waiting: collections.deque[GameProcess] = collections.deque()
+        self._last_taken = 0.0
+        self._filler: asyncio.Task[None] | None = None
 
     @property
     def description(self) -> str:
@@ -306,20 +320,49 @@ class Launchers:
         return self.fallback.description
 
     async def open(self) -> None:
-        if self.zygote is None:
-            return
-        try:
-            await self.zygote.open()
-        except LauncherError as exc:
-            self._fall_back(str(exc))
+        if self.zygote is not None:
+            try:
+                await self.zygote.open()
+            except LauncherError as exc:
+                self._fall_back(str(exc))
+        if self.ready > 0:
+            self._filler = asyncio.create_task(self._fill())
 
     async def start(self, width: int, height: int) -> GameProcess:
+        """A new game at this size, for a tab (the zygote's fork, else a new process)."""
+        self._last_taken = time.monotonic()
+        return await self._new(width, height)
+
+    async def _new(self, width: int, height: int) -> GameProcess:
         if self.zygote is not None and not self.zygote.lost:
             try:
                 return await self.zygote.start(width, height)
             except LauncherError as exc:
                 self._fall_back(str(exc))
         return await self.fallback.start(width, height)
+
+    def take_ready(self) -> GameProcess | None:
+        """A game started ahead (at READY_SIZE: resize it), or None."""
+        self._last_taken = time.monotonic()
+        while self._waiting:
+            game = self._waiting.popleft()
+            if game.returncode is None:
+                return game
+        return None
+
+    async def _fill(self) -> None:
+        """Keep `ready` games waiting, started one at a time when no tab is coming."""
+        while True:
+            await asyncio.sleep(0.5)
+            quiet = time.monotonic() - self._last_taken >= self.QUIET
+            if not quiet or len(self._waiting) >= self.ready:
+                continue
+            try:
+                game = await self._new(*self.READY_SIZE)
+            except LauncherError:
+                await asyncio.sleep(5)
+                continue
+            self._waiting.append(game)
 
     def _fall_back(self, why: str) -> None:
         if self.zygote is not None:
@@ -329,6 +372,12 @@ class Launchers:
             self.say(f"Note: {why}; each game now starts as a new process (slower).")
 
     async def close(self) -> None:
+        if self._filler is not None:
+            self._filler.cancel()
+        while self._waiting:
+            game = self._waiting.popleft()
+            with contextlib.suppress(ProcessLookupError, OSError):
+                game.kill()
         if self.zygote is not None:
             await self.zygote.close()
 

@@ -102,6 +102,11 @@ def public_url(host: str, port: int) -> str:
 DEFAULT_MAX_GAMES = 40
 #: each game's address space, in MB, unless `--game-memory` says otherwise
 DEFAULT_GAME_MEMORY_MB = 1024
+#: games started ahead, waiting for a tab, unless `--ready-games` (or the environment
+#: variable READY_GAMES_VARIABLE) says otherwise: a class (they hold the memory the
+#: class will use anyway once it plays)
+DEFAULT_READY_GAMES = 30
+READY_GAMES_VARIABLE = "MAR_A_LAGO_READY_GAMES"
 #: seconds between two looks at the class store's events (failed autosaves...)
 EVENTS_EVERY = 1.0
 FULL_PAGE = """<!DOCTYPE html>

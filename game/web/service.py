@@ -65,11 +65,18 @@ class GameService(AppService):
         return self.game.pid if self.game is not None else None
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+        """A game started ahead (then told this tab's size), or a new one at it."""
         width, height = clamp_size(width, height)
-        self.game = game = await self.launchers.start(width, height)
+        game = self.launchers.take_ready()
+        ready = game is not None
+        if game is None:
+            game = await self.launchers.start(width, height)
         assert game.stdin is not None
+        self.game = game
         self._process = game  # type: ignore[assignment]  # the streams AppService reads
         self._stdin = game.stdin
+        if ready:
+            await self.set_terminal_size(width, height)
         return game
 
     async def set_terminal_size(self, width: int, height: int) -> None:
