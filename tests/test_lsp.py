@@ -182,3 +182,16 @@ async def test_hover_says_what_an_id_is(editor: Editor, mini: Path):
     assert isinstance(found.contents, lsp.MarkupContent)
     assert "meter 'heat': Heat, 0..5, starts at 2" in found.contents.value
     assert "story.toml:" in found.contents.value
+
+
+async def test_warnings_come_too_as_warnings(editor: Editor, tmp_path: Path):
+    folder = tmp_path / "typo"
+    shutil.copytree(FIXTURES / "warnings" / "flag_typo" / "story", folder)
+    await editor.start(folder)
+    uri = await editor.open(folder / "story.toml")
+    found = await editor.diagnostics_for(uri, until=lambda ds: len(ds) == 2)
+    typo = next(d for d in found if "signaled" in d.message)
+    assert typo.severity == lsp.DiagnosticSeverity.Warning
+    assert typo.code == "flag-never-set"
+    assert "(did you mean 'signalled'?)" in typo.message
+    assert typo.range.start.line == 31  # the passage that tests it (line 32)

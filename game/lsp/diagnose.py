@@ -17,6 +17,7 @@ import attrs
 
 from game.format.codes import code_of
 from game.format.loader import Problem, check_story, story_files
+from game.tools.static import definitions, static_warnings
 
 
 @attrs.frozen
@@ -48,8 +49,7 @@ def diagnose(folder: Path, overrides: Mapping[Path, str] | None = None) -> list[
     """Every problem of the story at `folder`, with `overrides` (unsaved texts) applied."""
     changed = _changed(folder, overrides or {})
     if not changed:
-        _, problems = check_story(folder)
-        return [_diagnostic(folder, str(folder), p) for p in problems]
+        return _found(folder, folder)
     with tempfile.TemporaryDirectory(prefix="mar-a-lago-lsp-") as tmp:
         mirror = Path(tmp) / "story"
         mirror.mkdir()
@@ -62,8 +62,26 @@ def diagnose(folder: Path, overrides: Mapping[Path, str] | None = None) -> list[
             target = mirror / path.relative_to(folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        _, problems = check_story(mirror)
-        return [_diagnostic(folder, str(mirror), p) for p in problems]
+        return _found(folder, mirror)
+
+
+def _found(folder: Path, read_from: Path) -> list[Diagnostic]:
+    """The loader's problems of the story read from `read_from` (the folder, or its
+    mirror with the editor's texts), or, when it loads, the warnings `check` gives
+    without a search; each placed in `folder`."""
+    story, problems = check_story(read_from)
+    found = [_diagnostic(folder, str(read_from), p) for p in problems]
+    if story is not None:
+        warnings = static_warnings(story, lambda: definitions(read_from))
+        for w in warnings:
+            found.append(
+                attrs.evolve(
+                    _diagnostic(folder, str(read_from), Problem(w.path, w.line, w.message)),
+                    severity="warning",
+                    code=w.code or "warning",
+                )
+            )
+    return found
 
 
 def _diagnostic(folder: Path, shown_root: str, problem: Problem) -> Diagnostic:
