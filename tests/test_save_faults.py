@@ -538,3 +538,33 @@ def test_a_journal_damaged_anywhere_is_refused_or_a_prefix_of_the_game(data):
         except saves.SaveError:
             return
         assert loaded.state in (first, last)
+
+
+def test_a_folder_that_cannot_be_read_is_a_message_not_a_traceback(tmp_path, story, monkeypatch):
+    """Root reads any folder; a user's EACCES is simulated on every look at the folder."""
+    folder = tmp_path / "locked"
+    real_stat, real_scandir, real_mkdir = os.stat, os.scandir, Path.mkdir
+
+    def denied(path, *args, **kwargs):
+        if str(path).startswith(str(folder)):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    def scandir(path="."):
+        if str(path).startswith(str(folder)):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def mkdir(self, *args, **kwargs):
+        if str(self).startswith(str(folder)):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", denied)
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    with pytest.raises(saves.SaveError, match="Permission denied"):
+        saves.write(folder, "one", story, played(story))
+    assert saves.slots(folder) == []
+    assert saves.newest(folder, story) is None
+    assert not files.exists(folder) and files.try_write(folder) == "Permission denied"
