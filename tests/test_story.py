@@ -212,8 +212,10 @@ def test_every_ending_reachable_from_each_role(role):
 
 
 def test_every_scene_is_reachable():
+    # the duo summit's scenes (story/duo/, a `round`) are searched by tests/test_story_duo.py
+    one_player = {s.id for s in story().scenes.values() if not s.round}
     reached = set().union(*(explore(role).reached_scenes for role in ROLES))
-    assert reached == set(story().scenes), sorted(set(story().scenes) - reached)
+    assert reached == one_player, sorted(one_player - reached)
 
 
 @pytest.mark.parametrize("role", ROLES)
