@@ -152,3 +152,17 @@ def test_non_ui_commands_do_not_import_textual(args, tmp_path):
         timeout=60,
     )
     assert out.stderr.strip().endswith("NO-TEXTUAL"), out.stderr
+
+
+def test_building_the_command_line_loads_no_server_or_editor_code():
+    # every command builds the whole parser first: it must stay light (`check`, `lsp`
+    # and `play` start at once), so serve's options come without aiohttp/textual-serve
+    code = (
+        "import sys, importlib; importlib.import_module('game.cli.main').build_parser(); "
+        "print(sorted(m for m in ('aiohttp', 'textual_serve', 'textual', 'pygls') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -13,16 +13,11 @@ from typing import TYPE_CHECKING
 from game.cli.common import load_or_report, role_exists, saves_dir
 from game.core.text import shown
 from game.persist import files
-from game.web.partner import partner_lines
-from game.web.server import (
+from game.web.limits import (
     DEFAULT_GAME_MEMORY_MB,
     DEFAULT_MAX_GAMES,
     DEFAULT_READY_GAMES,
     READY_GAMES_VARIABLE,
-    WARNING,
-    game_command,
-    play_args,
-    public_url,
 )
 
 if TYPE_CHECKING:
@@ -110,8 +105,11 @@ def run_serve(args: argparse.Namespace) -> int:
     folder = usable_folder(args)
     if folder is None:
         return 1
+    # the server (aiohttp, textual-serve) only now: building the parser stays light
     from game.persist.classstore import ClassStore, StoreError
     from game.persist.writing import remove_stale_temp
+    from game.web.partner import partner_lines
+    from game.web.server import WARNING, game_command, public_url
 
     remove_stale_temp(folder)  # what saves killed in an earlier class left
     try:
@@ -168,6 +166,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def launchers(args: argparse.Namespace, folder: Path) -> Launchers:
     """Where games come from: a zygote's forks (POSIX), else a new process each."""
     from game.web.pool import ExecLauncher, Launchers, ZygoteLauncher, can_fork
+    from game.web.server import play_args
 
     memory = args.game_memory
     one_game = [sys.executable, "-m", "game.cli.served", "--"]

@@ -34,6 +34,12 @@ from game.core.text import shown
 from game.persist import files
 from game.persist.classstore import STORE_FILE, ClassStore, Event, StoreError
 from game.web.guard import MAX_INPUT, clamp_size, message, origin_allowed
+from game.web.limits import (  # noqa: F401 (the server's names for them)
+    DEFAULT_GAME_MEMORY_MB,
+    DEFAULT_MAX_GAMES,
+    DEFAULT_READY_GAMES,
+    READY_GAMES_VARIABLE,
+)
 from game.web.pool import ExecLauncher, LauncherError, Launchers
 from game.web.service import GameService
 
@@ -98,15 +104,6 @@ def public_url(host: str, port: int) -> str:
 
 # -- the server ------------------------------------------------------------------------
 
-#: games at once unless `--max-games` says otherwise: a class and its refreshed tabs
-DEFAULT_MAX_GAMES = 40
-#: each game's address space, in MB, unless `--game-memory` says otherwise
-DEFAULT_GAME_MEMORY_MB = 1024
-#: games started ahead, waiting for a tab, unless `--ready-games` (or the environment
-#: variable READY_GAMES_VARIABLE) says otherwise: a class (they hold the memory the
-#: class will use anyway once it plays)
-DEFAULT_READY_GAMES = 30
-READY_GAMES_VARIABLE = "MAR_A_LAGO_READY_GAMES"
 #: seconds between two looks at the class store's events (failed autosaves...)
 EVENTS_EVERY = 1.0
 FULL_PAGE = """<!DOCTYPE html>
