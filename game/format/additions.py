@@ -27,8 +27,9 @@ from typing import Any
 
 from game.core.model import Bound, Condition, RandomRoute
 from game.core.template import TemplateError, names, parse
+from game.format.diagnostics import Problem
 from game.format.references import References
-from game.format.shapes import ID, Key, Problem, StoryFile, is_int, kind_of, suggest, where
+from game.format.shapes import ID, Key, StoryFile, is_int, kind_of, suggest, where
 
 #: `[scenes.x]`, `[[scenes.x.choices]]`, ...: the ids a file tomli cannot read defines
 _HEADER = re.compile(

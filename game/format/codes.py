@@ -4,7 +4,7 @@ from the words of their message, which the loader keeps stable (its tests pin th
 
 from __future__ import annotations
 
-from game.format.shapes import Problem
+from game.format.diagnostics import Problem
 
 #: (words in the message, code), the first that matches wins
 _BY_WORDS = (

@@ -19,6 +19,7 @@ import tomli
 
 from game.core.model import Story
 from game.format.build import Build
+from game.format.diagnostics import Problem, StoryLoadError
 from game.format.shapes import (
     CHOICE_ID,
     FORMAT,
@@ -26,9 +27,7 @@ from game.format.shapes import (
     RESERVED_CONDITION_KEYS,
     ROOT_KEYS,
     SHAPES,
-    Problem,
     StoryFile,
-    StoryLoadError,
 )
 
 __all__ = [

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from game.core.model import Scene
-from game.format.shapes import Key, Problem, ShapeChecks, StoryFile, is_int, suggest
+from game.format.diagnostics import Problem
+from game.format.shapes import Key, ShapeChecks, StoryFile, is_int, suggest
 
 
 class References(ShapeChecks):

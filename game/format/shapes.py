@@ -17,41 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from game.core.errors import MarALagoError
 from game.core.model import Good, Meter, Role
+from game.format.diagnostics import Problem
 from game.format.locate import Headers, Locator, header_lines
 
 FORMAT = 1
 ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 RESERVED_CONDITION_KEYS = ("flags", "not_flags", "any", "chosen", "role", "all", "visits")
-
-
-@attrs.frozen
-class Problem:
-    """One thing wrong with a story, where it is and what to do: `path:line:column:
-    message` (the column, 1-based, when it is known; 0 when only the line is)."""
-
-    path: str
-    line: int
-    message: str
-    column: int = 0
-    #: the kind of problem, for tools (`check --format json`, the language server)
-    code: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.line}:{self.column}" if self.column else f"{self.line}"
-        return f"{self.path}:{where}: {self.message}"
-
-
-class StoryLoadError(MarALagoError):
-    """The story has problems; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 # -- the shapes of the tables ----------------------------------------------------

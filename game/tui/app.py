@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -21,13 +20,11 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from game.core.model import Story
-from game.format.loader import check_story
 from game.format.watch import Fingerprint, fingerprint
 from game.tui import settings
-from game.tui.classroom import Classroom
 from game.tui.messages import ChoicePicked
-from game.tui.screens.base import is_ready
 from game.tui.screens.title import TitleScreen
+from game.tui.watching import Watching
 
 # For a fast first frame only the title screen is imported with the app: every other
 # screen (and its widgets), the engine and the saves (cattrs) are imported in the
@@ -53,7 +50,7 @@ def game_commands() -> type[Provider]:
     return GameCommands
 
 
-class GameApp(Classroom):
+class GameApp(Watching):
     """Cooperate or Else! in a terminal (or a browser, through textual-serve)."""
 
     CSS_PATH = "app.tcss"
@@ -149,29 +146,7 @@ class GameApp(Classroom):
     def state(self) -> GameState | None:
         return None if self._session is None else self._session.state
 
-    @property
-    def autosave_problem(self) -> str:
-        """Why autosave is off ("" when it is on)."""
-        return self.session.autosave_off
-
     # -- starting and showing ----------------------------------------------------
-
-    def exit(self, *args: Any, **kwargs: Any) -> None:
-        self.closing = True
-        super().exit(*args, **kwargs)
-
-    async def on_event(self, event: events.Event) -> None:
-        if self.closing and isinstance(event, events.Key | events.MouseEvent):
-            return  # typed after quit: the screens may already be gone
-        await super().on_event(event)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Nothing but quit while quitting, or while the screen is built or torn down."""
-        if action == "quit":
-            return True
-        if self.closing or not is_ready(self.screen):
-            return False
-        return super().check_action(action, parameters)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -192,10 +167,9 @@ class GameApp(Classroom):
     def on_mount(self) -> None:
         if self.keep_theme:
             self.theme_changed_signal.subscribe(self, self.remember_theme)
-        if self.autosave_problem:
-            self.notify(
-                f"Autosave is off: {self.autosave_problem}", severity="warning", markup=False
-            )
+        if self.session.autosave_off:
+            off = self.session.autosave_off
+            self.notify(f"Autosave is off: {off}", severity="warning", markup=False)
         if self.watching:
             self.watched = fingerprint(self.watched_dir())
             self.set_interval(self.WATCH_INTERVAL, self.check_story_files)
@@ -485,99 +459,11 @@ class GameApp(Classroom):
             if command.title in KEPT_SYSTEM_COMMANDS:  # not Keys, Maximize, Screenshot
                 yield command
 
-    # -- watch mode (for authors) -----------------------------------------------------
 
-    def watched_dir(self) -> Path:
-        if self.story_dir is not None:
-            return self.story_dir
-        from game.persist.locations import shipped_story_dir
-
-        return shipped_story_dir()
-
-    def check_story_files(self) -> None:
-        """Reload the story if its files changed; a broken story keeps the last good one."""
-        folder = self.watched_dir()
-        now = fingerprint(folder)
-        if now == self.watched:
-            return
-        self.watched = now
-        from game.core.text import clean
-        from game.core.text import shown as printable
-
-        story, problems = check_story(folder)
-        if story is None:
-            shown = "\n".join(printable(str(problem)) for problem in problems[:8])
-            more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
-            self.notify(
-                f"{shown}{more}\nStill playing the last good version.",
-                title=f"The story has {len(problems)} problem(s)",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-            return
-        self.reload(clean(story))  # no control characters on screen
-
-    def reload(self, story: Story) -> None:
-        """Play on with `story`: keep the choices that still fit, and show it all again."""
-        self._story = story
-        self.title = story.title
-        if self.fixed_role is not None and self.fixed_role not in story.roles:
-            self.fixed_role = None
-        had_game = self.state is not None
-        fitted = self.session.refit(story)
-        if not had_game:
-            if isinstance(self.main_screen, TitleScreen):
-                self.main_screen.show(story, self.newest_save())
-            self.notify("Story reloaded.", markup=False, timeout=3)
-            return
-        if fitted is None:
-            self.notify(
-                "Story reloaded; your game no longer fits it (its role or start is gone).",
-                severity="warning",
-                markup=False,
-            )
-            self.show_title()
-            return
-        kept, total = fitted.kept, fitted.total
-        if kept == total:
-            message = f"Story reloaded; your {total} choice(s) still fit."
-        else:
-            message = f"Story reloaded; kept {kept} of {total} choices (the rest no longer fit)."
-        self.show_state()
-        self.notify(message, markup=False, timeout=4)
-
-
-def make_app(
-    story: Story,
-    saves_dir: Path,
-    *,
-    story_dir: Path | None = None,
-    role: str | None = None,
-    loaded: saves.Loaded | None = None,
-    loaded_from: Path | None = None,
-    start: Start | None = None,
-    watch: bool = False,
-    autosave_slot: str | None = None,
-    private_saves: bool = False,
-    player: saves.Player | None = None,
-    served: bool = False,
-) -> GameApp:
-    """The game's app, for the CLI, the tests and the web server alike."""
-    return GameApp(
-        story,
-        saves_dir,
-        story_dir=story_dir,
-        role=role,
-        loaded=loaded,
-        loaded_from=loaded_from,
-        start=start,
-        watch=watch,
-        autosave_slot=autosave_slot,
-        private_saves=private_saves,
-        player=player,
-        served=served,
-    )
+def make_app(story: Story, saves_dir: Path, **options: Any) -> GameApp:
+    """The game's app, for the CLI, the tests and the web server alike (the options are
+    GameApp's keyword arguments)."""
+    return GameApp(story, saves_dir, **options)
 
 
 def run_app(story: Story, saves_dir: Path, **options: Any) -> int:
