@@ -494,8 +494,7 @@ _TOKEN: list[str] = []
 
 
 def holder_token() -> str:
-    """Who holds a seat: this process, on this machine (the same for the process's life;
-    a process forked from it, as a served game from its zygote, gets its own)."""
+    """Who holds a seat: this process on this machine (a fork gets its own)."""
     if not _TOKEN or _TOKEN[0].split(":")[-2] != str(os.getpid()):
         _TOKEN[:] = [f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"]
     return _TOKEN[0]
