@@ -28,6 +28,7 @@ from game.core import duo, engine
 from game.core.duo import DuoState, RoundResult
 from game.core.model import Story
 from game.core.text import meter_line, wrap
+from game.plain.lines import pick
 from game.session.duo import AWAY, HERE, LEFT, DuoError, DuoSession, Partner
 from game.tools.documents.duo_transcript import write_duo_transcript
 
@@ -217,13 +218,9 @@ class PlainDuo:
             if answer in ("u", "undo"):
                 self.say("A duo summit has no undo: each side sees the other's moves.")
                 continue
-            number = _number(answer, len(visible))
-            if number is None:
-                self.say(f"Please type a number from 1 to {len(visible)} (or ? for help).")
-                continue
-            option = visible[number - 1]
-            if not option.open:
-                self.say(f"That choice is locked: {option.reason}")
+            option = pick(answer, visible)
+            if isinstance(option, str):
+                self.say(option)
                 continue
             return option.choice_id
 
@@ -351,13 +348,6 @@ class PlainDuo:
                 self.say(self.partner_line(polled.partner, partner))
                 partner = polled.partner
         return session.state
-
-
-def _number(answer: str, count: int) -> int | None:
-    if not (answer.isascii() and answer.isdigit() and len(answer) <= 6):
-        return None
-    number = int(answer)
-    return number if 1 <= number <= count else None
 
 
 def run_plain_duo(

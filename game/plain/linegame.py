@@ -27,7 +27,8 @@ from game.format.watch import fingerprint
 from game.persist import saves
 from game.plain.classroom import ClassLines
 from game.plain.flags import with_flag
-from game.plain.lines import read_line
+from game.plain.lines import number as line_number
+from game.plain.lines import pick, read_line
 from game.session.session import GameSession, Moved, Paused
 from game.tools.debug import debug_lines
 from game.tools.documents.games import who
@@ -152,9 +153,9 @@ class PlainGame:
             answer = self.ask(f"Role (1-{len(roles)}): ")
             if answer is None:
                 return None
-            number = _number(answer, len(roles))
-            if number is not None:
-                return roles[number - 1].id
+            picked = line_number(answer, len(roles))
+            if picked is not None:
+                return roles[picked - 1].id
             self.say(f"Please type a number from 1 to {len(roles)}.")
 
     def show(self, state: GameState, before: GameState | None) -> list[engine.Option]:
@@ -354,13 +355,9 @@ class PlainGame:
                 else:
                     self.tell(f"Saved to slot '{name}' ({path}).")
                 continue
-            number = _number(answer, len(visible))
-            if number is None:
-                self.tell(f"Please type a number from 1 to {len(visible)} (or ? for help).")
-                continue
-            option = visible[number - 1]
-            if not option.open:
-                self.tell(f"That choice is locked: {option.reason}")
+            option = pick(answer, visible)
+            if isinstance(option, str):
+                self.tell(option)
                 continue
             try:
                 moved = self.session.choose(option.choice_id)
@@ -371,11 +368,3 @@ class PlainGame:
             self.said_choice(state, moved.before_news or after)
             self.classroom.news(moved)
             return state, after
-
-
-def _number(answer: str, count: int) -> int | None:
-    """The choice a line names (1..count), or None; "²", "①" and 5,000 digits are None."""
-    if not (answer.isascii() and answer.isdigit() and len(answer) <= 6):
-        return None
-    number = int(answer)
-    return number if 1 <= number <= count else None

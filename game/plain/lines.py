@@ -8,7 +8,10 @@ runs `SKIP_LIMIT` characters without a line end is taken as ended.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
+
+from game.core.engine import Option
 
 #: the longest answer line mode reads (a choice number, `s NAME`: a few characters)
 MAX_LINE = 1_000
@@ -34,3 +37,22 @@ def read_line(stream: TextIO) -> str | None:
             return ""
         skipped += len(rest)
     return None
+
+
+def number(answer: str, count: int) -> int | None:
+    """The item a line names (1..count), or None; "²", "①" and 5,000 digits are None."""
+    if not (answer.isascii() and answer.isdigit() and len(answer) <= 6):
+        return None
+    value = int(answer)
+    return value if 1 <= value <= count else None
+
+
+def pick(answer: str, visible: Sequence[Option]) -> Option | str:
+    """The open choice a line names, or what to tell the player instead."""
+    picked = number(answer, len(visible))
+    if picked is None:
+        return f"Please type a number from 1 to {len(visible)} (or ? for help)."
+    option = visible[picked - 1]
+    if not option.open:
+        return f"That choice is locked: {option.reason}"
+    return option
