@@ -9,6 +9,9 @@ table gives the states searched, the time, states per second (wall clock and CPU
 and the peak memory; then how the time grew from the smallest story to the largest,
 the shipped story's time, and a plain Python BFS over ints for scale (the same loop
 with no game rules in it: the ceiling for a pure-Python search on this machine).
+Each size runs twice: in one process, and as `mar-a-lago explore` runs it, a forked
+process per role (as many at once as this process may use cores); then the command
+itself is timed on the largest story, from process start to its last line.
 """
 
 from __future__ import annotations
@@ -27,17 +30,21 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 
-def measure(folder: Path) -> dict[str, float]:
+def measure(folder: Path, workers: int = 1) -> dict[str, float]:
+    """Load the story, then search every role: in this process (workers=1), or as
+    `mar-a-lago explore` does, a forked process per role (workers > 1). The CPU time
+    is this process's and its workers'; the peak memory the largest of them."""
     from game.format.loader import load_story
     from game.tools.explore import analysis
 
     t0 = time.perf_counter()
     story = load_story(folder)
     loaded = time.perf_counter() - t0
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    reports = analysis.explore_all(story)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    wall0, cpu0 = time.perf_counter(), _cpu()
+    reports = analysis.explore_all(story, workers=workers)
+    wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
     states = sum(r.states for r in reports.values())
+    peak = max(resource.getrusage(who).ru_maxrss for who in (SELF, CHILDREN))
     return {
         "scenes": len(story.scenes),
         "states": states,
@@ -45,15 +52,43 @@ def measure(folder: Path) -> dict[str, float]:
         "load_s": loaded,
         "wall_s": wall,
         "cpu_s": cpu,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak / 1024,
+        "workers": workers,
     }
 
 
-def one(n: int) -> dict[str, float]:
+SELF, CHILDREN = resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    me, kids = resource.getrusage(SELF), resource.getrusage(CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def one(n: int, workers: int = 1) -> dict[str, float]:
     from gen_story import generate
 
     with tempfile.TemporaryDirectory() as tmp:
-        return measure(generate(n, Path(tmp) / f"syn{n}"))
+        return measure(generate(n, Path(tmp) / f"syn{n}"), workers)
+
+
+def command(n: int) -> dict[str, float]:
+    """`mar-a-lago explore DIR` as an author runs it: a process, from start to the
+    last line printed (start-up, load, the search, the report)."""
+    from gen_story import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = generate(n, Path(tmp) / f"syn{n}")
+        exe = Path(sys.executable).with_name("mar-a-lago")
+        subprocess.run([str(exe), "check", str(folder)], capture_output=True, check=True)
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [str(exe), "explore", str(folder), "--json"], capture_output=True, check=True
+        )
+        wall = time.perf_counter() - t0
+    states = sum(r["states"] for r in json.loads(out.stdout)["roles"].values())
+    return {"states": states, "wall_s": wall}
 
 
 def plain_bfs_rate(n: int = 1_000_000) -> float:
@@ -71,6 +106,13 @@ def plain_bfs_rate(n: int = 1_000_000) -> float:
     return len(states) / (time.perf_counter() - t0)
 
 
+def available() -> int:
+    sys.path[:0] = [str(ROOT)]
+    from game.tools.explore.workers import available as cores
+
+    return cores()
+
+
 def child(args: list[str]) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=True
@@ -83,27 +125,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="benchmark `mar-a-lago explore`")
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 200, 500, 1000])
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--shipped", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one(args.one)))
+        print(json.dumps(one(args.one, args.workers)))
         return
     if args.shipped:
         print(json.dumps(measure(ROOT / "story")))
         return
+    cores = available()
     print(
-        f"{'scenes':>7} {'states':>10} {'wall s':>8} {'cpu s':>7} {'states/s':>10} "
-        f"{'cpu st/s':>10} {'peak MB':>8}"
+        f"{'scenes':>7} {'procs':>5} {'states':>10} {'wall s':>8} {'cpu s':>7} "
+        f"{'states/s':>10} {'cpu st/s':>10} {'peak MB':>8}"
     )
     rows = []
     for n in args.sizes:
-        r = child(["--one", str(n)])
-        rows.append(r)
-        print(
-            f"{r['scenes']:>7,} {r['states']:>10,} {r['wall_s']:>8.2f} {r['cpu_s']:>7.2f} "
-            f"{r['states'] / r['wall_s']:>10,.0f} {r['states'] / r['cpu_s']:>10,.0f} "
-            f"{r['peak_mb']:>8.0f}" + ("" if r["complete"] else "  (cut short)")
-        )
+        for workers in sorted({1, cores}):
+            r = child(["--one", str(n), "--workers", str(workers)])
+            if workers == 1:
+                rows.append(r)
+            print(
+                f"{r['scenes']:>7,} {workers:>5} {r['states']:>10,} {r['wall_s']:>8.2f} "
+                f"{r['cpu_s']:>7.2f} {r['states'] / r['wall_s']:>10,.0f} "
+                f"{r['states'] / r['cpu_s']:>10,.0f} {r['peak_mb']:>8.0f}"
+                + ("" if r["complete"] else "  (cut short)")
+            )
+    c = command(args.sizes[-1])
+    print(
+        f"`mar-a-lago explore` on {args.sizes[-1]:,} scenes, start to end: {c['states']:,} "
+        f"states in {c['wall_s']:.2f} s = {c['states'] / c['wall_s']:,.0f} states/s"
+    )
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         print(

@@ -238,20 +238,34 @@ def check_(table: Table, sizes: list[int], repeat: int, cli: bool) -> None:
 def explore_(table: Table, sizes: list[int]) -> None:
     with section(f"explore, {', '.join(map(str, sizes))} scenes"):
         bare = bench_explore.plain_bfs_rate()
+        cores = bench_explore.available()
         for n in sizes:
-            r = bench_explore.child(["--one", str(n)])
-            rate = r["states"] / r["wall_s"]
-            table.add(
-                f"explore, {n:,} scenes ({r['states']:,} states"
-                + ("" if r["complete"] else ", cut short")
-                + ")",
-                f"{rate:,.0f} states/s",
-                f"{bare:,.0f} states/s (bare BFS)",
-                f"{rate / bare:.2f}x",
-                f"~{TARGETS['explore']:,} states/s",
-                rate >= TARGETS["explore"],
-                mb(r["peak_mb"]),
-            )
+            for workers in sorted({1, cores}):
+                r = bench_explore.child(["--one", str(n), "--workers", str(workers)])
+                rate = r["states"] / r["wall_s"]
+                how = "one process" if workers == 1 else f"a process per role, {workers} at once"
+                table.add(
+                    f"explore, {n:,} scenes ({r['states']:,} states"
+                    + ("" if r["complete"] else ", cut short")
+                    + f"), {how}",
+                    f"{rate:,.0f} states/s",
+                    f"{bare:,.0f} states/s (bare BFS)",
+                    f"{rate / bare:.2f}x",
+                    f"~{TARGETS['explore']:,} states/s",
+                    rate >= TARGETS["explore"],
+                    mb(r["peak_mb"]),
+                )
+        c = bench_explore.command(sizes[0])
+        rate = c["states"] / c["wall_s"]
+        table.add(
+            f"`mar-a-lago explore` on {sizes[0]:,} scenes, process start to end",
+            f"{rate:,.0f} states/s",
+            f"{bare:,.0f} states/s (bare BFS)",
+            f"{rate / bare:.2f}x",
+            f"~{TARGETS['explore']:,} states/s",
+            rate >= TARGETS["explore"],
+            "",
+        )
 
 
 def serve_(table: Table, counts: list[int], compare: bool) -> None:

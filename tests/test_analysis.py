@@ -10,6 +10,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -337,6 +338,28 @@ def test_max_states_stops_and_says_so():
     for ending, path in r.endings.items():
         if path is not None:
             assert full.endings[ending] is not None
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, 49, 50, 51, 1000])
+def test_max_states_is_exact_near_the_limit(limit):
+    """The search's fast loop hands over to a careful one near the limit: whatever the
+    limit, it keeps exactly min(limit, all) states and says whether it saw them all."""
+    story = story_at(synthetic(100))
+    total = analysis.explore(story, "r0").states
+    r = analysis.explore(story, "r0", max_states=limit)
+    assert r.states == min(limit, total)
+    assert r.complete == (limit >= total)
+
+
+def test_roles_searched_side_by_side_give_the_same_answers():
+    """`explore_all(workers=2)` forks a process per role; nothing but the time differs
+    from searching them one after another here."""
+    for story in (story_at(synthetic(200, seed=3)), load_story(SHIPPED)):
+        alone = analysis.explore_all(story, workers=1)
+        forked = analysis.explore_all(story, workers=2)
+        assert list(alone) == list(forked) == list(story.roles)
+        for role, report in alone.items():
+            assert attrs.evolve(report, seconds=0) == attrs.evolve(forked[role], seconds=0)
 
 
 def test_max_states_on_the_command_line(cli):

@@ -17,6 +17,7 @@ from game.tools.explore.analysis import (
     random_text,
 )
 from game.tools.explore.asserts import check_all_asserts
+from game.tools.explore.workers import available
 
 
 def _progress_printer() -> Progress | None:
@@ -62,7 +63,9 @@ def run_explore(args: argparse.Namespace) -> int:
         )
         return 1
     progress = _progress_printer()
-    reports = explore_all(story, roles, max_states=args.max_states, progress=progress)
+    reports = explore_all(
+        story, roles, max_states=args.max_states, progress=progress, workers=available()
+    )
     if progress is not None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     checked = check_all_asserts(story, roles, max_states=args.max_states)

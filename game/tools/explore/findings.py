@@ -14,6 +14,7 @@ from game.core.model import Story
 from game.tools.explore.compiled import Compiled, role_conditions, searchable
 from game.tools.explore.results import DeadEnd, Progress, RoleReport, Trap
 from game.tools.explore.search import Raw, Search
+from game.tools.explore.workers import no_collector, per_role
 
 
 def report(search: Search, raw: Raw, t0: float) -> RoleReport:
@@ -180,12 +181,18 @@ def explore_all(
     *,
     max_states: int = 2_000_000,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> dict[str, RoleReport]:
-    c = Compiled(story)
-    return {
-        role: explore(story, role, max_states=max_states, progress=progress, compiled=c)
-        for role in (roles if roles is not None else story.roles)
-    }
+    """Every role searched (`explore`). With `workers` > 1 the roles are searched side
+    by side in forked processes (`game.tools.explore.workers`), the same answers."""
+    chosen = list(roles if roles is not None else story.roles)
+    with no_collector():
+        c = Compiled(story)
+
+        def one(role: str) -> RoleReport:
+            return explore(story, role, max_states=max_states, progress=progress, compiled=c)
+
+        return per_role(one, chosen, workers)
 
 
 Outcome = tuple[str, str, Mapping[str, int], frozenset[str]]

@@ -16,7 +16,7 @@ import mmap
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -44,7 +44,9 @@ Record = tuple[int, "Memo", int, int, int, "Memo | None", int, int, "Memo | None
 #: being `bits | (state & passed)`; then the choices that end the game as (choice,
 #: ending, the dead end's bits or -1, passed): a dead end is a state entered with
 #: nothing open, which the engine ends by rank. See `Search.entry`.
-Entry = tuple[tuple[tuple[int, int, int], ...], tuple[tuple[int, int, int, int], ...]]
+Entry = tuple[Sequence[tuple[int, int, int]], Sequence[tuple[int, int, int, int]]]
+#: the entry of a scene with no choice going on (or none ending): one shared empty tuple
+EMPTY: tuple[Any, ...] = ()
 
 
 @attrs.define
@@ -197,7 +199,7 @@ class Search:
                 end.append((ci, rank[r | (f & rank_mask)], -1, 0))
             else:  # goto "end:<id>": t = -2 - ending
                 end.append((ci, -2 - t, -1, 0))
-        return tuple(go), tuple(end)
+        return go or EMPTY, end or EMPTY  # lists (built once, read often); () for none
 
     def _target(self, code: int) -> Target:
         return self.targets[code] if code >= 0 else (code, None, -1)
@@ -338,16 +340,49 @@ class Search:
         get = memo.get
         room = min(SCENE_MEMO_BUDGET, max(1024, max_states // 4)) - len(memo)
         push, arrive = states.append, arrival.append
+        # the fast loop runs while a state's successors all fit under max_states (no
+        # check per push); the careful one below takes over near the limit
+        fits = max_states - cb
+        queue = iter(queue)
+        done = 0  # states expanded by the fast loop
+        if len(states) <= fits:
+            for i, s in enumerate(queue):
+                key = s & masks[s >> shift]
+                entry = get(key)
+                if entry is None:
+                    entry = compute(key)
+                    if room > 0:
+                        memo[key] = entry
+                        room -= 1
+                go, end = entry
+                base = i * cb
+                for bits, passed, ci in go:
+                    n = bits | (s & passed)
+                    if not seen[n]:
+                        seen[n] = 1
+                        push(n)
+                        arrive(base + ci)
+                if end:
+                    for ci, e, bits, passed in end:
+                        if bits >= 0:  # a dead end: this state is never entered
+                            n = bits | (s & passed)
+                            if n not in dead:
+                                dead[n] = base + ci
+                        if first_end[e] < 0:
+                            first_end[e] = base + ci
+                if not i & every and progress is not None and i:
+                    progress(i, time.perf_counter() - t0)
+                if len(states) > fits:
+                    done = i + 1
+                    break
+            else:
+                return False  # every state expanded, all under the limit
         full = False
-        i = 0
-        for s in queue:
+        for i, s in enumerate(queue, done):
             key = s & masks[s >> shift]
             entry = get(key)
             if entry is None:
                 entry = compute(key)
-                if room > 0:
-                    memo[key] = entry
-                    room -= 1
             go, end = entry
             for bits, passed, ci in go:
                 n = bits | (s & passed)
@@ -358,17 +393,13 @@ class Search:
                     seen[n] = 1
                     push(n)
                     arrive(i * cb + ci)
-            if end:
-                for ci, e, bits, passed in end:
-                    if bits >= 0:  # a dead end: this state is never entered
-                        n = bits | (s & passed)
-                        if n not in dead:
-                            dead[n] = i * cb + ci
-                    if first_end[e] < 0:
-                        first_end[e] = i * cb + ci
-            i += 1
-            if not i & every and progress is not None:
-                progress(i, time.perf_counter() - t0)
+            for ci, e, bits, passed in end:
+                if bits >= 0:
+                    n = bits | (s & passed)
+                    if n not in dead:
+                        dead[n] = i * cb + ci
+                if first_end[e] < 0:
+                    first_end[e] = i * cb + ci
         return full
 
     def _loop_edges(
