@@ -30,7 +30,8 @@ from game.core.model import Story
 from game.core.text import meter_line, wrap
 from game.plain.lines import pick
 from game.session.duo import AWAY, HERE, LEFT, DuoError, DuoSession, Partner
-from game.tools.documents.duo_transcript import write_duo_transcript
+from game.tools.documents.duo_transcript import played_rounds, write_duo_transcript
+from game.tools.documents.wording import duo_choice_text
 
 HELP = (
     "Type the number of a choice and press Enter. q = leave the game (it is kept), "
@@ -128,14 +129,14 @@ class PlainDuo:
             self.say(line)
         return visible
 
-    def show_round(self, result: RoundResult, me: str | None) -> None:
-        """What each side did in the round just resolved, and the meters after it."""
+    def show_round(self, result: RoundResult, me: str | None, start: DuoState) -> None:
+        """What each side did in the round just resolved (each choice as its side read
+        it at the round's `start`), and the meters after it."""
         title = next(r.title for r in duo.duo_of(self.story).rounds if r.id == result.round)
         self.say()
         self.say(f"== {title}: what each side did ==")
         for item in result.moves:
-            choice = self.story.scenes[item.scene].choice(item.choice)
-            text = choice.text if choice is not None else item.choice
+            text = duo_choice_text(self.story, start, item.role, item.scene, item.choice)
             who = f"You ({self.label(item.role)})" if item.role == me else self.label(item.role)
             self.say(wrap(f"{who}: {text}", self.width))
         self.say("Meters: " + meter_line(self.story, result.after, result.before))
@@ -145,9 +146,9 @@ class PlainDuo:
         state = self.session.state
         if state.round <= self.reported:
             return
-        results = duo.rounds_played(self.story, state)
-        for result in results[self.reported : state.round]:
-            self.show_round(result, me)
+        _, played, _ = played_rounds(self.story, state)
+        for done in played[self.reported : state.round]:
+            self.show_round(done.result, me, done.start)
         self.reported = state.round
 
     def show_ending(self, state: DuoState, roles: list[str]) -> None:

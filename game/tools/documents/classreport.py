@@ -13,11 +13,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from game.core import engine
-from game.core.model import Scene, Story
+from game.core.model import Story
 from game.tools.documents.bars import Group, share_bars
 from game.tools.documents.document import Block, Figure, Heading, Items, Paragraph, Table
 from game.tools.documents.games import Collection, Game
 from game.tools.documents.svg import Series, line_chart
+from game.tools.documents.wording import Wording
 
 #: a scene is "key" when at least this many games made a choice there
 KEY_SCENE_GAMES = 2
@@ -218,13 +219,8 @@ def meters_charts(story: Story, by_role: Mapping[str, Sequence[Game]]) -> list[B
 # -- key scenes, in the order they are played -------------------------------------------------
 
 
-def _choice_text(scene: Scene, choice_id: str) -> str:
-    choice = scene.choice(choice_id)
-    return choice.text if choice is not None else choice_id
-
-
-def _listing(scene: Scene, ids: Sequence[str], counts: Counter[str]) -> str:
-    return "; ".join(f"{_choice_text(scene, c)} ({counts[c]})" for c in ids)
+def _listing(words: Wording, scene_id: str, ids: Sequence[str], counts: Counter[str]) -> str:
+    return "; ".join(f"{words.choice(scene_id, c)} ({counts[c]})" for c in ids)
 
 
 def play_order(story: Story, games: Sequence[Game]) -> list[str]:
@@ -241,7 +237,12 @@ def play_order(story: Story, games: Sequence[Game]) -> list[str]:
     )
 
 
-def key_scenes_section(story: Story, games: Sequence[Game]) -> list[Block]:
+def key_scenes_section(
+    story: Story, games: Sequence[Game], wording: Wording | None = None
+) -> list[Block]:
+    """The most and least chosen choices of the scenes many games played (each worded as
+    most games read it: `wording`, by default of these games)."""
+    words = wording if wording is not None else Wording(story, (g.state for g in games))
     visits: dict[str, list[tuple[int, str]]] = {}
     for n, game in enumerate(games):
         for scene_id, choice_id in game.state.history:
@@ -265,8 +266,10 @@ def key_scenes_section(story: Story, games: Sequence[Game]) -> list[Block]:
                 scene.title,
                 ", ".join(story.roles[r].label for r in roles),
                 str(len(played)),
-                f"all equal ({top} each)" if top == bottom else _listing(scene, most, counts),
-                "-" if top == bottom else _listing(scene, least, counts),
+                f"all equal ({top} each)"
+                if top == bottom
+                else _listing(words, scene_id, most, counts),
+                "-" if top == bottom else _listing(words, scene_id, least, counts),
             )
         )
     blocks: list[Block] = [Heading(2, "Key scenes: the most and least chosen", anchor="key-scenes")]

@@ -30,6 +30,7 @@ from game.tools.documents.document import (
 )
 from game.tools.documents.svg import Series, line_chart
 from game.tools.documents.transcript import NOT_FINISHED, source_key
+from game.tools.documents.wording import duo_choice_text
 
 
 @attrs.frozen
@@ -127,14 +128,13 @@ def duo_transcript_blocks(story: Story, state: DuoState, side: str, fmt: str) ->
         blocks.append(Heading(2, f"Round {r.number}: {r.title}", anchor=f"round-{r.number}"))
         for item in r.result.moves:
             scene = story.scenes[item.scene]
-            choice = scene.choice(item.choice)
             blocks.append(Heading(3, f"{labels[item.role]}: {scene.title}"))
             if item.role in mine:
                 if scene.source:
                     blocks.append(Paragraph(", ".join(scene.source), label="Sources:"))
                     used += scene.source
                 blocks.append(_quote(duo.shown_text(story, r.start, item.role)))
-            text = choice.text if choice is not None else item.choice
+            text = duo_choice_text(story, r.start, item.role, item.scene, item.choice)
             blocks.append(Paragraph(text, label="Choice made:"))
         blocks.append(
             Paragraph(

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from game.core.model import Choice, Scene, Story
+from game.core.model import Choice, Story
 from game.tools.documents import classreport
 from game.tools.documents.document import Block, Heading, Items, Paragraph, Table, render
 from game.tools.documents.duo_games import duo_section
 from game.tools.documents.games import Collection, Game, Skipped, collect, save_files
+from game.tools.documents.wording import Wording, most
 
 __all__ = ["Collection", "Game", "Skipped", "collect", "render_report", "save_files"]
 
@@ -38,11 +39,6 @@ def _by_role(story: Story, games: Sequence[Game]) -> dict[str, list[Game]]:
     for game in games:
         result.setdefault(game.state.role, []).append(game)
     return result
-
-
-def _choice_text(scene: Scene, choice_id: str) -> str:
-    choice = scene.choice(choice_id)
-    return choice.text if choice is not None else choice_id
 
 
 def roles_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
@@ -129,8 +125,16 @@ def _visits(games: Sequence[Game]) -> dict[str, list[tuple[int, str]]]:
     return visits
 
 
-def first_split(story: Story, label: str, games: Sequence[Game]) -> list[Block]:
-    """Where the games of one role first made different choices."""
+def _wording(story: Story, games: Sequence[Game], wording: Wording | None) -> Wording:
+    return wording if wording is not None else Wording(story, (g.state for g in games))
+
+
+def first_split(
+    story: Story, label: str, games: Sequence[Game], wording: Wording | None = None
+) -> list[Block]:
+    """Where the games of one role first made different choices (each choice worded as
+    most games read it: `wording`, by default of these games)."""
+    words = _wording(story, games, wording)
     agreed: list[str] = []
     step = 0
     while True:
@@ -157,6 +161,12 @@ def first_split(story: Story, label: str, games: Sequence[Game]) -> list[Block]:
             else "From the first choice on, the"
         )
         ranked = sorted(taken.items(), key=lambda kv: -kv[1])
+
+        # each move as most of the games that made it here read it
+        read = {
+            move: most(words.said(g.state, step) for g in active if g.state.history[step] == move)
+            for move in taken
+        }
         scenes = {s for s, _ in taken}
         if len(scenes) == 1:
             scene = story.scenes[next(iter(scenes))]
@@ -164,20 +174,23 @@ def first_split(story: Story, label: str, games: Sequence[Game]) -> list[Block]:
                 Paragraph(
                     f"{lead} games split at '{scene.title}' (choice {step + 1}):", label=label
                 ),
-                Items(tuple(f"{n_games(n)}: {_choice_text(scene, c)}" for (_, c), n in ranked)),
+                Items(tuple(f"{n_games(n)}: {read[move]}" for move, n in ranked)),
             ]
         return [
             Paragraph(f"{lead} games were at different scenes at choice {step + 1}:", label=label),
             Items(
                 tuple(
-                    f"{n_games(n)}: '{story.scenes[s].title}', {_choice_text(story.scenes[s], c)}"
-                    for (s, c), n in ranked
+                    f"{n_games(n)}: '{story.scenes[move[0]].title}', {read[move]}"
+                    for move, n in ranked
                 )
             ),
         ]
 
 
-def divergence_section(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+def divergence_section(
+    story: Story, by_role: dict[str, list[Game]], wording: Wording | None = None
+) -> list[Block]:
+    words = _wording(story, [g for games in by_role.values() for g in games], wording)
     blocks: list[Block] = [
         Heading(2, "Where the paths diverged", anchor="divergence"),
         Heading(3, "Within each role: the first split", anchor="first-split"),
@@ -189,10 +202,10 @@ def divergence_section(story: Story, by_role: dict[str, list[Game]]) -> list[Blo
         if len(games) < 2:
             blocks.append(Paragraph("Only one game: nothing to compare.", label=f"{label}:"))
             continue
-        blocks += first_split(story, f"{label} ({n_games(len(games))}):", games)
+        blocks += first_split(story, f"{label} ({n_games(len(games))}):", games, words)
     if sum(1 for games in by_role.values() if games) >= 2:
         blocks += meter_moves(story, by_role)
-        blocks += shared_scenes(story, by_role)
+        blocks += shared_scenes(story, by_role, words)
     return blocks
 
 
@@ -240,12 +253,20 @@ def meter_moves(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
     ]
 
 
-def shared_scenes(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
+def _written(story: Story, scene_id: str, choice_id: str) -> str:
+    choice = story.scenes[scene_id].choice(choice_id)
+    return choice.text if choice is not None else choice_id
+
+
+def shared_scenes(
+    story: Story, by_role: dict[str, list[Game]], wording: Wording | None = None
+) -> list[Block]:
     """At the moments games of two roles or more played: how each role chose.
 
     A moment is a scene, or scenes of the same title written for different roles
     (each side's view of the same meeting).
     """
+    words = _wording(story, [g for games in by_role.values() for g in games], wording)
     per_role = {role: _visits(games) for role, games in by_role.items() if games}
     moments: dict[str, dict[str, list[str]]] = {}
     for scene_id, scene in story.scenes.items():
@@ -263,7 +284,8 @@ def shared_scenes(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
         roles = {r: found_roles[r] for r in sorted(found_roles, key=order.index)}
         found = True
         rows = []
-        favourites: list[tuple[str, tuple[str, ...]]] = []
+        #: each role's most chosen: (as written, to compare; as its games read them)
+        favourites: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
         for role, scene_ids in roles.items():
             label = story.roles[role].label
             counts: Counter[tuple[str, str]] = Counter(
@@ -274,13 +296,21 @@ def shared_scenes(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
                 for choice in story.scenes[scene_id].choices:
                     n = counts[(scene_id, choice.id)]
                     rows.append(
-                        (label, choice.text, str(n), _share(n, total), _effect(story, choice))
+                        (
+                            label,
+                            words.choice(scene_id, choice.id, role),
+                            str(n),
+                            _share(n, total),
+                            _effect(story, choice),
+                        )
                     )
             top = max(counts.values())
-            picks = tuple(
-                sorted(_choice_text(story.scenes[s], c) for (s, c), n in counts.items() if n == top)
+            picks = sorted(
+                (_written(story, s, c), words.choice(s, c, role))
+                for (s, c), n in counts.items()
+                if n == top
             )
-            favourites.append((label, picks))
+            favourites.append((label, tuple(w for w, _ in picks), tuple(r for _, r in picks)))
         shared_ids = set.intersection(*(set(ids) for ids in roles.values()))
         blocks.append(Heading(4, title, anchor=f"shared-{len(blocks)}"))
         blocks.append(
@@ -292,11 +322,11 @@ def shared_scenes(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
         )
         lead = "Most chosen: "
         if shared_ids:
-            alike = len({picks for _, picks in favourites}) == 1
+            alike = len({written for _, written, _ in favourites}) == 1
             lead = ("The roles chose alike. " if alike else "The roles chose differently. ") + lead
         said = "; ".join(
             f"{label}: '{picks[0]}'" if len(picks) == 1 else f"{label}: a tie of {len(picks)}"
-            for label, picks in favourites
+            for label, _, picks in favourites
         )
         blocks.append(Paragraph(f"{lead}{said}."))
     if not found:
@@ -307,6 +337,7 @@ def shared_scenes(story: Story, by_role: dict[str, list[Game]]) -> list[Block]:
 def report_blocks(story: Story, collection: Collection) -> list[Block]:
     games = collection.games
     by_role = _by_role(story, games)
+    wording = Wording(story, (g.state for g in games))
     blocks: list[Block] = [Heading(1, f"{story.title}: class report")]
     blocks.append(Paragraph(f"{story.title} ({story.id}, version {story.version})", label="Story:"))
     skipped = len(collection.skipped)
@@ -323,8 +354,8 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
     blocks.append(classreport.endings_chart(story, by_role))
     blocks += meters_section(story, by_role)
     blocks += classreport.meters_charts(story, by_role)
-    blocks += classreport.key_scenes_section(story, games)
-    blocks += divergence_section(story, by_role)
+    blocks += classreport.key_scenes_section(story, games, wording)
+    blocks += divergence_section(story, by_role, wording)
     blocks += classreport.news_section(story, collection)
     blocks += duo_section(story, collection.duos)
     if collection.notes:

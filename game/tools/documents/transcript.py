@@ -49,6 +49,8 @@ class Step:
     after: Mapping[str, int]
     #: the news the teacher sent that came after this choice
     news: tuple[NewsFlash, ...] = ()
+    #: the choice's text as the player read it (its `{...}` markup rendered)
+    read: str = ""
 
     @property
     def settled(self) -> Mapping[str, int]:
@@ -83,7 +85,13 @@ def walk(story: Story, state: GameState) -> tuple[GameState, tuple[NewsFlash, ..
             assert choice is not None  # the engine has just made it
             shown = tuple(engine.shown_text(story, event.before))
             step = Step(
-                len(made) + 1, scene, shown, choice, event.before.meters, event.after.meters
+                len(made) + 1,
+                scene,
+                shown,
+                choice,
+                event.before.meters,
+                event.after.meters,
+                read=engine.text(choice.text, event.before),
             )
             made.append((step, []))
     assert start is not None
@@ -228,7 +236,7 @@ def transcript_blocks(story: Story, state: GameState, fmt: str, who: str = "") -
         if step.scene.source:
             blocks.append(Paragraph(_sources(step.scene.source), label="Sources:"))
         blocks.append(_quote(step.shown))
-        blocks.append(Paragraph(step.choice.text, label="Choice made:"))
+        blocks.append(Paragraph(step.read, label="Choice made:"))
         blocks.append(
             Paragraph(meter_line(story, step.after, step.before), label="Meters after it:")
         )
