@@ -141,6 +141,22 @@ def test_a_role_stuck_at_its_start():
     assert analysis.explore(story, "guard").dead_ends == ()
 
 
+def test_random_routes_and_visits_are_searched():
+    """`chance`: dice that may send you round the hall again, to the vault or to a
+    cellar with nothing open; resting resets your luck; leaving needs three visits, and
+    four visits make the ending `stayed`. Worked out by hand in the fixture's README."""
+    r = analysis.explore(story_at(EXPLORE / "chance"), "one")
+    assert r.complete and r.states == 6
+    assert r.endings == {
+        "rich": (("hall", "dice"), ("vault", "grab")),
+        "stayed": (("hall", "dice"), ("hall", "dice"), ("hall", "dice"), ("hall", "leave")),
+        "home": (("hall", "dice"), ("hall", "dice")),
+    }
+    assert r.meter_ranges == {"hall": {"luck": (0, 4)}, "vault": {"luck": (1, 1)}}
+    assert [(d.scene, d.states, d.ending) for d in r.dead_ends] == [("cellar", 2, "home")]
+    assert r.unreachable_choices == () and r.traps == ()
+
+
 def test_unknown_role_is_an_error():
     with pytest.raises(engine.GameError, match="no role 'nobody'"):
         analysis.explore(story_at(MINI), "nobody")
@@ -173,21 +189,51 @@ def searches(story: Story) -> tuple[analysis.Compiled, dict[str, analysis.Search
     return _SEARCHES[id(story)]
 
 
-def engine_outcomes(story: Story, state: engine.GameState, tested: set[str]):
+#: seeds tried for a choice with `random` routes: with the fixtures' weights (at most 3
+#: to 1), every destination that may be drawn comes up among them
+SEEDS = range(64)
+
+
+def canonical(outcomes) -> list:
+    """Outcomes as a sorted list without repeats (two draws may end alike)."""
+    return sorted(
+        {
+            (
+                kind,
+                where,
+                tuple(sorted(meters.items())),
+                tuple(sorted(flags)),
+                tuple(sorted(visits.items())),
+            )
+            for kind, where, meters, flags, visits in outcomes
+        }
+    )
+
+
+def engine_outcomes(story: Story, state: engine.GameState, c: analysis.Compiled):
+    """Each open choice's outcomes by the engine: for a choice with `random` routes,
+    those of many seeds (the draws the search must all find)."""
     result = {}
     for choice_id in engine.open_choices(story, state):
-        after = engine.choose(story, state, choice_id)
-        if after.over:
-            result[choice_id] = ("end", after.ending, {}, frozenset())
-        else:
-            result[choice_id] = ("scene", after.scene, dict(after.meters), after.flags & tested)
+        choice = story.scenes[state.scene].choice(choice_id)
+        seeds = SEEDS if choice.random else (0,)
+        outcomes = []
+        for seed in seeds:
+            after = engine.choose(story, attrs.evolve(state, seed=seed, draws=0), choice_id)
+            if after.over:
+                outcomes.append(("end", after.ending, {}, frozenset(), {}))
+            else:
+                visits = {sid: min(cap, after.visits.get(sid, 0)) for sid, cap in c.caps.items()}
+                outcomes.append(
+                    ("scene", after.scene, dict(after.meters), after.flags & set(c.flags), visits)
+                )
+        result[choice_id] = canonical(outcomes)
     return result
 
 
 def check_random_states(story: Story, rng: random.Random, n: int) -> None:
     c, by_role = searches(story)
     flags = all_flags(story)
-    tested = set(c.flags)
     for _ in range(n):
         role = rng.choice(list(story.roles))
         scene = rng.choice(list(story.scenes))
@@ -197,10 +243,11 @@ def check_random_states(story: Story, rng: random.Random, n: int) -> None:
             scene=scene,
             meters=meters,
             flags=frozenset(f for f in flags if rng.random() < 0.5),
+            visits={sid: rng.randint(0, cap + 1) for sid, cap in c.caps.items()},
         )
-        want = engine_outcomes(story, state, tested)
+        want = engine_outcomes(story, state, c)
         got = analysis.successors(c, state, by_role[role])
-        assert got == want, (scene, meters, state.flags)
+        assert {k: canonical(v) for k, v in got.items()} == want, (scene, meters, state.flags)
 
 
 @pytest.mark.parametrize("folder", STORIES, ids=[p.name for p in STORIES])
@@ -210,6 +257,19 @@ def test_search_agrees_with_engine_on_random_states(folder: Path):
 
 def test_search_agrees_with_engine_on_a_synthetic_story():
     check_random_states(story_at(synthetic(60)), random.Random(1), 400)
+
+
+def test_search_agrees_with_engine_on_every_format_addition():
+    """tests/fixtures/additions: set_meters, `all`, visits in requires and passages,
+    and a `random` with a `when` on one of its entries."""
+    story = story_at(FIXTURES / "additions")
+    check_random_states(story, random.Random(3), 400)
+    for role in story.roles:
+        r = analysis.explore(story, role)
+        states, scenes, endings = engine_bfs(story, role)
+        assert (r.states, r.reached_scenes) == (states, scenes)
+        assert {e for e, p in r.endings.items() if p is not None} == endings
+    replay_witnesses(story)
 
 
 def test_search_agrees_with_engine_on_the_shipped_story():
@@ -225,10 +285,12 @@ def test_search_agrees_with_engine_hypothesis(seed: int, n: int):
 
 def engine_bfs(story: Story, role: str):
     """The plain way: a BFS over the engine's own states (slow; for small stories)."""
-    tested = set(analysis.Compiled(story).flags)
+    c = analysis.Compiled(story)
+    tested = set(c.flags)
 
     def key(s: engine.GameState):
-        return (s.scene, tuple(sorted(s.meters.items())), s.flags & tested)
+        visits = tuple(min(cap, s.visits.get(sid, 0)) for sid, cap in c.caps.items())
+        return (s.scene, tuple(sorted(s.meters.items())), s.flags & tested, visits)
 
     start = engine.new_game(story, role)
     if start.over:  # a start with nothing open ends at once (the explorer: "stuck")
@@ -238,12 +300,14 @@ def engine_bfs(story: Story, role: str):
     endings: set[str] = set()
     for state in queue:
         for choice_id in engine.open_choices(story, state):
-            after = engine.choose(story, state, choice_id)
-            if after.over:
-                endings.add(after.ending)
-            elif key(after) not in seen:
-                seen.add(key(after))
-                queue.append(after)
+            random_ = story.scenes[state.scene].choice(choice_id).random
+            for seed in SEEDS if random_ else (state.seed,):
+                after = engine.choose(story, attrs.evolve(state, seed=seed, draws=0), choice_id)
+                if after.over:
+                    endings.add(after.ending)
+                elif key(after) not in seen:
+                    seen.add(key(after))
+                    queue.append(after)
     return len(seen), {s.scene for s in queue}, endings
 
 
@@ -258,17 +322,34 @@ def test_search_finds_what_a_plain_engine_bfs_finds(folder):
         assert {e for e, p in r.endings.items() if p is not None} == endings
 
 
+def replay(story: Story, role: str, path, ends=lambda s: True) -> engine.GameState:
+    """The path replayed by the engine; with `random` routes, with the first seed whose
+    draws follow it to where `ends` says (a witness holds for some draws)."""
+    if not story.random_routes:
+        return engine.replay(story, role, list(path))
+    for seed in range(2000):
+        try:
+            state = engine.replay(story, role, list(path), seed=seed)
+        except engine.ReplayError:
+            continue
+        if ends(state):
+            return state
+    raise AssertionError(f"no seed follows {path}")
+
+
 def replay_witnesses(story: Story) -> None:
     for role in story.roles:
         r = analysis.explore(story, role)
         for ending, path in r.endings.items():
             if path is not None:
-                assert engine.replay(story, role, list(path)).ending == ending, (role, ending)
+                state = replay(story, role, path, lambda s, e=ending: s.ending == e)
+                assert state.ending == ending, (role, ending)
         for d in r.dead_ends:
             if not d.stuck:
-                assert engine.replay(story, role, d.path).ending == d.ending
+                state = replay(story, role, d.path, lambda s, d=d: s.ending == d.ending)
+                assert state.ending == d.ending
         for t in r.traps or ():
-            assert engine.replay(story, role, t.path).scene == t.scene
+            assert replay(story, role, t.path, lambda s, t=t: s.scene == t.scene).scene == t.scene
 
 
 @pytest.mark.parametrize("folder", STORIES, ids=[p.name for p in STORIES])

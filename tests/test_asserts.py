@@ -139,10 +139,12 @@ def test_unknown_role():
 
 def engine_violations(story: Story, role: str) -> dict[tuple, tuple[int, int]]:
     """A plain BFS over the engine's states: (kind, id, passage) -> (states, shortest)."""
-    read = set(analysis.Compiled(story, also=_conds(story)).flags)
+    compiled = analysis.Compiled(story, also=_conds(story))
+    read = set(compiled.flags)
 
     def key(s: engine.GameState):
-        return (s.scene, s.ending, tuple(sorted(s.meters.items())), s.flags & read)
+        visits = tuple(min(cap, s.visits.get(sid, 0)) for sid, cap in compiled.caps.items())
+        return (s.scene, s.ending, tuple(sorted(s.meters.items())), s.flags & read, visits)
 
     found: dict[tuple, set] = {}
     depth: dict[tuple, int] = {}
@@ -167,11 +169,22 @@ def engine_violations(story: Story, role: str) -> dict[tuple, tuple[int, int]]:
             continue
         test("scene", story.scenes[state.scene], state)
         for choice_id in engine.open_choices(story, state):
-            after = engine.choose(story, state, choice_id)
-            if key(after) not in seen:
-                seen.add(key(after))
-                queue.append(after)
+            drawn = story.scenes[state.scene].choice(choice_id).random
+            for seed in range(64) if drawn else (state.seed,):  # every draw, for random
+                after = engine.choose(story, attrs.evolve(state, seed=seed, draws=0), choice_id)
+                if key(after) not in seen:
+                    seen.add(key(after))
+                    queue.append(after)
     return {k: (len(v), depth[k]) for k, v in found.items()}
+
+
+def replays(story: Story, role: str, path, seeds: int = 400):
+    """The path replayed with each seed whose draws follow it."""
+    for seed in range(seeds):
+        try:
+            yield engine.replay(story, role, path, seed=seed)
+        except engine.ReplayError:
+            continue
 
 
 def _conds(story: Story):
@@ -190,8 +203,15 @@ def check_against_engine(story: Story) -> int:
         got = {(v.kind, v.id, v.passage): (v.states, len(v.path)) for v in report.violations}
         assert got == want, role
         for v in report.violations:  # the witness: the text shows there, and fails
-            state = engine.replay(story, role, v.path)
-            assert state == v.state
+            if story.random_routes:  # some seed's draws follow the path there
+                state = v.state
+                assert any(
+                    (r.scene, r.ending, r.meters) == (state.scene, state.ending, state.meters)
+                    for r in replays(story, role, v.path)
+                )
+            else:
+                state = engine.replay(story, role, v.path)
+                assert state == v.state
             place = story.scenes[v.id] if v.kind == "scene" else story.endings[v.id]
             if v.passage is None:  # an ending's own text shows whenever it is reached
                 assert isinstance(place, Ending) and state.ending == v.id
@@ -334,3 +354,88 @@ def test_the_parse_cache_keeps_them():
     assert again.scenes["deal"].passages == story.scenes["deal"].passages
     assert again.endings == story.endings
     assert check_asserts(again, "one") == check_asserts(story, "one")
+
+
+COIN = """
+[story]
+id = "coin"
+title = "Coin"
+version = "1"
+format = 1
+
+[meters.luck]
+label = "Luck"
+min = 0
+max = 3
+start = 1
+
+[roles.one]
+label = "One"
+start = "table"
+
+[scenes.table]
+title = "Table"
+text = "A coin on the table."
+
+[[scenes.table.choices]]
+id = "toss"
+text = "Toss it."
+goto = "table"
+random = [{ weight = 1, goto = "heads" }, { weight = 1, goto = "tails" }]
+
+[scenes.heads]
+title = "Heads"
+text = "Heads."
+
+[[scenes.heads.choices]]
+id = "win"
+text = "Take the win."
+goto = "end"
+effects = { luck = 2 }
+
+[scenes.tails]
+title = "Tails"
+text = "Tails."
+
+[[scenes.tails.passages]]
+when = { luck = { min = 0 } }
+text = "You lost, and your luck is still good."
+asserts = { luck = { min = 2 } }
+
+[[scenes.tails.choices]]
+id = "lose"
+text = "Walk away."
+goto = "end"
+
+[endings.done]
+title = "Done"
+text = "Done."
+rank = 1
+
+[[endings.done.passages]]
+when = { luck = { min = 0 } }
+text = "Luck holds."
+asserts = { luck = { max = 2 } }
+"""
+
+
+def test_asserts_are_checked_down_every_random_draw(tmp_path):
+    """Only the draw of `tails` breaks the scene's passage, only `heads` the ending's:
+    the search finds both, with the state as it met them and a path that some draws
+    follow (a replay with the right seed gives the same state)."""
+    (tmp_path / "story.toml").write_text(COIN)
+    story = load_story(tmp_path)
+    report = check_asserts(story, "one")
+    assert report.complete
+    found = {(v.kind, v.id): v for v in report.violations}
+    assert set(found) == {("scene", "tails"), ("ending", "done")}
+    tails, done = found["scene", "tails"], found["ending", "done"]
+    assert tails.path == (("table", "toss"),) and tails.state.scene == "tails"
+    assert tails.state.meters == {"luck": 1}
+    assert done.path == (("table", "toss"), ("heads", "win"))
+    assert done.state.ending == "done" and done.state.meters == {"luck": 3}
+    for v in (tails, done):
+        assert any(
+            r.scene == v.state.scene and r.ending == v.state.ending and r.meters == v.state.meters
+            for r in replays(story, "one", v.path, 40)
+        )

@@ -28,17 +28,6 @@ def _warnings(
 ) -> tuple[list[StoryWarning], bool]:
     """The warnings (and whether they cover every state); prints the statistics to `out`."""
     if deep:
-        from game.tools.explore.compiled import searchable
-
-        why = searchable(story)
-        if why and out is not None:
-            print(
-                f"Note: the search cannot cover this story ({why}); these are the checks "
-                "that need no search. `mar-a-lago explore --random N` plays it.",
-                file=out,
-            )
-        deep = not why
-    if deep:
         from game.tools import stats
 
         checked = stats.check(story, folder)

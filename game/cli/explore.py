@@ -52,16 +52,6 @@ def run_explore(args: argparse.Namespace) -> int:
         else:
             print(random_text(story, played, args.seed))
         return 0
-    from game.tools.explore.compiled import searchable
-
-    why = searchable(story)
-    if why:
-        print(
-            f"explore: the exhaustive search cannot cover this story ({why}); "
-            f"`mar-a-lago explore --random N` plays it through the engine",
-            file=sys.stderr,
-        )
-        return 1
     progress = _progress_printer()
     reports = explore_all(
         story, roles, max_states=args.max_states, progress=progress, workers=available()

@@ -192,6 +192,17 @@ class Choice:
     #: `random`: when no route holds, the destination is drawn from these by weight
     random: tuple[RandomRoute, ...] = ()
 
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        """Every place this choice may lead (its goto, its routes', its random entries'),
+        conditions and weights ignored: what a map of the story follows."""
+        return (self.goto, *(r.goto for r in self.routes), *(r.goto for r in self.random))
+
+    @property
+    def deciders(self) -> tuple[Condition | None, ...]:
+        """The conditions that pick its destination: its routes' and random entries'."""
+        return (*(r.when for r in self.routes), *(r.when for r in self.random))
+
 
 @attrs.frozen
 class Scene:

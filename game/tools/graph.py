@@ -77,7 +77,7 @@ def reachable(story: Story, role: str) -> set[str]:
     todo = list(seen)
     while todo:
         for choice in story.scenes[todo.pop()].choices:
-            for goto in (choice.goto, *(r.goto for r in choice.routes)):
+            for goto in choice.destinations:
                 if goto in story.scenes and goto not in seen:
                     seen.add(goto)
                     todo.append(goto)
@@ -115,6 +115,12 @@ def _edges(story: Story, only: set[str] | None = None) -> Iterator[tuple[str, st
             for route in choice.routes:
                 label = f"{choice.id}: route if {condition_text(route.when)}"
                 yield "s_" + sid, _target(route.goto), label, True
+            total = sum(r.weight for r in choice.random)
+            for entry in choice.random:
+                label = f"{choice.id}: random {entry.weight}/{total}"
+                if entry.when is not None:
+                    label += f" if {condition_text(entry.when)}"
+                yield "s_" + sid, _target(entry.goto), label, True
 
 
 def _ending_label(story: Story, ending_id: str) -> str:

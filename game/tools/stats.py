@@ -192,7 +192,7 @@ def _map_reachable(story: Story) -> set[str]:
     todo = list(seen)
     while todo:
         for choice in story.scenes[todo.pop()].choices:
-            for goto in (choice.goto, *(r.goto for r in choice.routes)):
+            for goto in choice.destinations:
                 if goto in story.scenes and goto not in seen:
                     seen.add(goto)
                     todo.append(goto)

@@ -95,7 +95,7 @@ def check_asserts(story: Story, role: str, *, max_states: int = 2_000_000) -> As
         return AssertReport(role, 0, True, ())
     c = Compiled(story, also=_conditions(texts))
     search = Search(c, role)
-    start = c.state(story.roles[role].start, {m.id: m.start for m in c.meters}, ())
+    start = c.start(role)
     collecting = gc.isenabled()
     gc.disable()  # as in `Search.run`: no reference cycles to collect
     try:
@@ -112,14 +112,15 @@ def check_asserts(story: Story, role: str, *, max_states: int = 2_000_000) -> As
         else:
             by_ending.setdefault(c.ending_index[place], []).append(text)
     holds = c.holds
-    # per text: (how many states, the first: a path to it as an arrival, or a full path)
-    found: dict[tuple[str, str, int | None], tuple[int, int, tuple[Step, ...]]] = {}
+    # per text: (how many states, the first: a path to it as an arrival, or a full path,
+    # and that first state's bits)
+    found: dict[tuple[str, str, int | None], tuple[int, int, tuple[Step, ...], int]] = {}
     seen_at_ending: set[tuple[tuple[str, str, int | None], int]] = set()
 
-    def fail(text: Text, arrival: int, last: tuple[Step, ...] = ()) -> None:
+    def fail(text: Text, arrival: int, bits: int, last: tuple[Step, ...] = ()) -> None:
         key = text[:3]
-        count, first, extra = found.get(key, (0, arrival, last))
-        found[key] = (count + 1, first, extra)
+        count, first, extra, state = found.get(key, (0, arrival, last, bits))
+        found[key] = (count + 1, first, extra, state)
 
     stuck = not c.is_open(start >> c.shift, start)
     for i, s in enumerate(raw.states):
@@ -128,11 +129,11 @@ def check_asserts(story: Story, role: str, *, max_states: int = 2_000_000) -> As
             e = c.rank_end(start)
             for text in by_ending.get(e, ()):
                 if (text[3] is None or holds(text[3], s)) and not holds(text[4], s):
-                    fail(text, -1)
+                    fail(text, -1, s)
             continue
         for text in by_scene.get(sc, ()):
             if holds(text[3], s) and not holds(text[4], s):
-                fail(text, raw.arrived(i))
+                fail(text, raw.arrived(i), s)
         if by_ending:
             for ci, e, after in _endings(c, s):
                 for text in by_ending.get(e, ()):
@@ -142,19 +143,22 @@ def check_asserts(story: Story, role: str, *, max_states: int = 2_000_000) -> As
                         seen_at_ending.add((text[:3], after))
                         sid = c.scene_ids[sc]
                         step = (sid, story.scenes[sid].choices[ci].id)
-                        fail(text, i * c.max_choices + ci, (step,))
+                        fail(text, i * c.max_choices + ci, after, (step,))
     violations = []
     for kind, place, index, _, _ in texts:
         entry = found.get((kind, place, index))
         if entry is None:
             continue
-        count, arrival, last = entry
+        count, arrival, last, bits = entry
         if last:  # an ending: the state's own path, then the choice that ends the game
             i, _ = divmod(arrival, c.max_choices)
             path = (*search.path(raw, raw.arrived(i)), *last)
         else:
             path = search.path(raw, arrival)
-        state = engine.replay(story, role, path)
+        if story.random_routes:  # the path holds for some draws: the state as searched
+            state = _searched(c, role, path, bits, place if kind == ENDING else None)
+        else:
+            state = engine.replay(story, role, path)
         violations.append(AssertViolation(kind, place, index, count, state))
     return AssertReport(role, len(raw.states), raw.complete, tuple(violations))
 
@@ -168,10 +172,30 @@ def check_all_asserts(
     }
 
 
+def _searched(
+    c: Compiled, role: str, path: Path, bits: int, ending: str | None
+) -> engine.GameState:
+    """The state the search met (its meters, the flags and visits it tracks), with the
+    choices that reach it: for a story whose `random` routes a replay with one seed
+    may not follow."""
+    _, meters, flags = c.unpack(bits)
+    scene = None if ending is not None else c.scene_ids[bits >> c.shift]
+    return engine.GameState(
+        role=role,
+        scene=scene,
+        meters=meters,
+        flags=flags,
+        history=path,
+        ending=ending,
+        visits=c.visits(bits),
+    )
+
+
 def _endings(c: Compiled, s: int) -> Iterator[tuple[int, int, int]]:
     """The choices of state `s` that end the game: (choice, ending, the state it ends
     in, as meter and flag bits). The engine's `choose` on packed states: effects,
-    clamp, set/clear, routes, immediate endings, the goto, a dead end."""
+    clamp, set_meters, set/clear, routes (or each destination `random` may draw),
+    immediate endings, the goto, a dead end (the scene entered, and visited, first)."""
     sc = s >> c.shift
     values, flags = c.values_flags(s)
     choices = c.story.scenes[c.scene_ids[sc]].choices
@@ -181,20 +205,22 @@ def _endings(c: Compiled, s: int) -> Iterator[tuple[int, int, int]]:
         for meter, delta in choice.effects.items():
             m = c.meter_index[meter]
             after[m] = max(c.lows[m], min(c.highs[m], after[m] + delta))
+        for meter, value in choice.set_meters.items():
+            m = c.meter_index[meter]
+            after[m] = max(c.lows[m], min(c.highs[m], value))
         bits = flags | sum(c.flag_bit.get(f, 0) for f in choice.set)
         bits &= ~sum(c.flag_bit.get(f, 0) for f in choice.clear)
         key = c.encode(after) << c.fbits | bits
-        goto = choice.goto
-        for route in choice.routes:
-            if c.holds(route.when, key):
-                goto = route.goto
-                break
         e = c.immediate_end(key)
-        if e < 0:
-            code = c.goto_code(goto)
-            if code == -1 or (code >= 0 and not c.is_open(code, key)):
-                e = c.rank_end(key)  # "end", or a scene entered with nothing open
-            elif code <= -2:
-                e = -2 - code
         if e >= 0:
             yield ci, e, key
+            continue
+        for code in c.route(sc, ci, key):
+            if code == -1:  # "end": by rank
+                yield ci, c.rank_end(key), key
+            elif code <= -2:
+                yield ci, -2 - code, key
+            else:
+                entered = c.enter(code, key)
+                if not c.is_open(code, entered):  # a scene entered with nothing open
+                    yield ci, c.rank_end(entered), entered

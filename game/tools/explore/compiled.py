@@ -1,10 +1,14 @@
 """A story compiled for the search: a state is one int, a condition a predicate on it.
 
-A state packs the scene index, a bit field per meter (its value minus its min), and a
-bit per flag that some condition tests (a flag nothing tests changes no outcome, so
-it is left out). Each condition becomes a predicate on (meter values, flag bits) and a
-memo table keyed by just the bits it reads, so its answer is shared by every state
-that differs only in what it ignores. `game.tools.explore.search` runs on this.
+A state packs the scene index, a bit field per meter (its value minus its min), a
+field per scene whose `visits` a condition counts (up to one more than the largest
+number compared with: past that no answer changes), and a bit per flag that some
+condition tests (a flag nothing tests changes no outcome, so it is left out). A
+choice with `random` routes has a successor per destination that may be drawn.
+
+Each condition becomes a predicate on (meter values, flag bits) and a memo table keyed
+by just the bits it reads, so its answer is shared by every state that differs only in
+what it ignores. `game.tools.explore.search` runs on this.
 """
 
 from __future__ import annotations
@@ -52,14 +56,21 @@ def condition_flags(cond: Condition | None) -> set[str]:
 Change = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
 
 
-def searchable(story: Story) -> str:
-    """Why the search cannot cover this story ("" when it can): random routes and visit
-    counts are played by the engine (random play), not searched."""
-    if story.random_routes:
-        return "it has `random` routes"
-    if any(c.counts_visits for c in tested_conditions(story)):
-        return "its conditions count `visits`"
-    return ""
+def visit_caps(conds: Iterable[Condition]) -> dict[str, int]:
+    """Per scene whose `visits` these conditions count: one more than the largest bound
+    they compare its count with (a count there or past it answers every one alike)."""
+    caps: dict[str, int] = {}
+
+    def walk(cond: Condition) -> None:
+        for scene, bound in cond.visits.items():
+            top = max(b for b in (bound.min, bound.max, 0) if b is not None)
+            caps[scene] = max(caps.get(scene, 1), top + 1)
+        for sub in (*cond.any, *cond.all):
+            walk(sub)
+
+    for cond in conds:
+        walk(cond)
+    return caps
 
 
 def role_conditions(story: Story) -> bool:
@@ -77,8 +88,9 @@ def tested_conditions(story: Story) -> Iterable[Condition]:
         for choice in scene.choices:
             if choice.requires is not None:
                 yield choice.requires
-            for route in choice.routes:
-                yield route.when
+            for when in choice.deciders:
+                if when is not None:
+                    yield when
     for ending in story.endings.values():
         if ending.when is not None:
             yield ending.when
@@ -102,18 +114,23 @@ class Compiled:
         self.ending_index = {e: i for i, e in enumerate(self.ending_ids)}
         self.meters = list(story.meters.values())
         self.meter_index = {m.id: i for i, m in enumerate(self.meters)}
-        self.lows = [m.min for m in self.meters]
-        self.highs = [m.max for m in self.meters]
+        tested = [*tested_conditions(story), *also]
+        #: the scenes whose visits are counted (a field each, after the meters' fields):
+        #: scene id -> its cap, and its index among the fields
+        self.caps = visit_caps(tested)
+        self.visit_index = {sid: len(self.meters) + i for i, sid in enumerate(self.caps)}
+        self.lows = [m.min for m in self.meters] + [0] * len(self.caps)
+        self.highs = [m.max for m in self.meters] + list(self.caps.values())
         # each meter has a bit field (its value minus its min), so a table can be keyed
         # by just the meters its conditions read
         self.offsets = []
-        self.widths = [(m.max - m.min).bit_length() for m in self.meters]
+        self.widths = [(hi - lo).bit_length() for lo, hi in zip(self.lows, self.highs, strict=True)]
         self.mbits = 0
         for width in self.widths:
             self.offsets.append(self.mbits)
             self.mbits += width
         flags: set[str] = set()
-        for cond in (*tested_conditions(story), *also):
+        for cond in tested:
             flags |= condition_flags(cond)
         self.flags = sorted(flags)
         self.flag_bit = {f: 1 << i for i, f in enumerate(self.flags)}
@@ -121,10 +138,18 @@ class Compiled:
         self.fmask = (1 << self.fbits) - 1
         self.shift = self.fbits + self.mbits  # the scene index starts here
         self.meter_key = ((1 << self.mbits) - 1) << self.fbits
-        self.meter_field = {
-            m.id: ((1 << w) - 1) << (o + self.fbits)
-            for m, o, w in zip(self.meters, self.offsets, self.widths, strict=True)
-        }
+        fields = [
+            ((1 << w) - 1) << (o + self.fbits)
+            for o, w in zip(self.offsets, self.widths, strict=True)
+        ]
+        self.meter_field = {m.id: fields[i] for i, m in enumerate(self.meters)}
+        self.visit_field = {sid: fields[i] for sid, i in self.visit_index.items()}
+        #: per scene index: (its visit field, one visit, the cap) when counted, else None
+        self.bumps: list[tuple[int, int, int] | None] = [None] * len(self.scene_ids)
+        for sid, i in self.visit_index.items():
+            if sid in self.scene_index:
+                unit = 1 << (self.offsets[i] + self.fbits)
+                self.bumps[self.scene_index[sid]] = (fields[i], unit, self.caps[sid] * unit)
         self._preds: dict[int, Pred] = {}
         self._tables: dict[int, tuple[Memo, int]] = {}
         order = [self.ending_index[e] for e in story.ending_order]
@@ -157,6 +182,8 @@ class Compiled:
                 bits |= self.flag_bit[name]
             for meter in cond.meters:
                 bits |= self.meter_field[meter]
+            for scene in cond.visits:
+                bits |= self.visit_field[scene]
             bits |= self.reads(cond.any) | self.reads(cond.all)
         return bits
 
@@ -173,6 +200,13 @@ class Compiled:
                 self.highs[self.meter_index[m]] if b.max is None else b.max,
             )
             for m, b in cond.meters.items()
+        ] + [
+            (
+                self.visit_index[sid],
+                0 if b.min is None else b.min,
+                self.caps[sid] if b.max is None else b.max,
+            )
+            for sid, b in cond.visits.items()
         ]
         need = sum(self.flag_bit[f] for f in cond.flags)
         forbid = sum(self.flag_bit[f] for f in cond.not_flags)
@@ -207,17 +241,34 @@ class Compiled:
             (v - lo) << off for v, lo, off in zip(values, self.lows, self.offsets, strict=True)
         )
 
-    def state(self, scene: str, meters: Mapping[str, int], flags: Iterable[str]) -> int:
+    def state(
+        self,
+        scene: str,
+        meters: Mapping[str, int],
+        flags: Iterable[str],
+        visits: Mapping[str, int] | None = None,
+    ) -> int:
         values = [meters[m.id] for m in self.meters]
+        values += [min(cap, (visits or {}).get(sid, 0)) for sid, cap in self.caps.items()]
         bits = sum(self.flag_bit.get(f, 0) for f in set(flags))
         return self.scene_index[scene] << self.shift | self.encode(values) << self.fbits | bits
+
+    def start(self, role: str) -> int:
+        """A role's first state: its start scene entered (and so visited once)."""
+        scene = self.story.roles[role].start
+        return self.state(scene, {m.id: m.start for m in self.meters}, (), {scene: 1})
 
     def unpack(self, s: int) -> tuple[str, dict[str, int], frozenset[str]]:
         """A state as (scene, meters, the tested flags that are set)."""
         values = self.decode((s >> self.fbits) & ((1 << self.mbits) - 1))
-        meters = {m.id: v for m, v in zip(self.meters, values, strict=True)}
+        meters = {m.id: v for m, v in zip(self.meters, values, strict=False)}  # not visits
         flags = frozenset(f for f, bit in self.flag_bit.items() if s & bit)
         return self.scene_ids[s >> self.shift], meters, flags
+
+    def visits(self, s: int) -> dict[str, int]:
+        """The counted visits of a state (each up to its cap)."""
+        values = self.decode((s >> self.fbits) & ((1 << self.mbits) - 1))
+        return {sid: values[i] for sid, i in self.visit_index.items()}
 
     def holds(self, cond: Condition | None, key: int) -> bool:
         """Whether `cond` holds in a state (or any key with the bits it reads): a table
@@ -275,12 +326,24 @@ class Compiled:
                     return -1 - e
         return after & self.effect_reads(change)
 
-    def route(self, scene: int, ci: int, key: int) -> int:
+    def route(self, scene: int, ci: int, key: int) -> tuple[int, ...]:
+        """Where a choice may lead from a state (its meters and flags after the choice):
+        the first route that holds; else each `random` entry that may be drawn (weight
+        above 0, its `when` holding); else the choice's goto. As goto codes."""
         choice = self.story.scenes[self.scene_ids[scene]].choices[ci]
         for route in choice.routes:
             if self.holds(route.when, key):
-                return self.goto_code(route.goto)
-        return self.goto_code(choice.goto)
+                return (self.goto_code(route.goto),)
+        drawn = [r.goto for r in choice.random if r.weight > 0 and self.holds(r.when, key)]
+        return tuple(dict.fromkeys(map(self.goto_code, drawn or [choice.goto])))
+
+    def enter(self, scene: int, key: int) -> int:
+        """A state's bits (meters and flags) once it enters a scene: one more visit
+        counted there, when its visits are counted (up to the cap)."""
+        bump = self.bumps[scene]
+        if bump is not None and key & bump[0] < bump[2]:
+            return key + bump[1]
+        return key
 
     def always_open(self, scene: int) -> bool:
         return None in self.requires[scene]

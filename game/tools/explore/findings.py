@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from game.core import engine
 from game.core.model import Story
-from game.tools.explore.compiled import Compiled, role_conditions, searchable
+from game.tools.explore.compiled import Compiled, role_conditions
 from game.tools.explore.results import DeadEnd, Progress, RoleReport, Trap
 from game.tools.explore.search import Raw, Search
 from game.tools.explore.workers import no_collector, per_role
@@ -33,7 +33,8 @@ def report(search: Search, raw: Raw, t0: float) -> RoleReport:
     ranges: dict[str, dict[str, tuple[int, int]]] = {}
     for sc in sorted(at):
         found = ranges[c.scene_ids[sc]] = {}
-        for meter, off, width in zip(c.meters, c.offsets, c.widths, strict=True):
+        # the meters' fields (the visit counts' come after them)
+        for meter, off, width in zip(c.meters, c.offsets, c.widths, strict=False):
             field = (1 << width) - 1
             values = {(m >> off) & field for m in at[sc]}
             found[meter.id] = (meter.min + min(values), meter.min + max(values))
@@ -152,27 +153,18 @@ def explore(
     progress: Progress | None = None,
     compiled: Compiled | None = None,
 ) -> RoleReport:
-    """Search every state a role can reach (up to `max_states`). A story the search
-    cannot cover (random routes, visit counts) raises `NotSearchable`."""
-    why = searchable(story)
-    if why:
-        raise NotSearchable(
-            f"the search cannot cover this story: {why}; "
-            "random play (`explore --random N`) plays it through the engine"
-        )
+    """Search every state a role can reach (up to `max_states`). A choice's `random`
+    routes are searched as one successor per destination that may be drawn, so an
+    ending counts as reached when some draws reach it."""
     c = compiled if compiled is not None else Compiled(story)
     if c.role != role and role_conditions(story):
         c = Compiled(story, role=role)  # conditions on `role` decided for this role
     if role not in story.roles:
         raise engine.GameError(f"no role '{role}'; the story has: {', '.join(story.roles)}")
-    start = c.state(story.roles[role].start, {m.id: m.start for m in c.meters}, ())
+    start = c.start(role)
     t0 = time.perf_counter()
     search = Search(c, role)
     return report(search, search.run(start, max(1, max_states), progress), t0)
-
-
-class NotSearchable(engine.GameError):
-    """A story with what the exhaustive search does not model (random routes, visits)."""
 
 
 def explore_all(
@@ -195,32 +187,36 @@ def explore_all(
         return per_role(one, chosen, workers)
 
 
-Outcome = tuple[str, str, Mapping[str, int], frozenset[str]]
+#: what a choice leads to: ("scene", id, meters, tested flags set, counted visits) or
+#: ("end", ending id, {}, {}, {})
+Outcome = tuple[str, str, Mapping[str, int], frozenset[str], Mapping[str, int]]
 
 
 def successors(
     compiled: Compiled, state: engine.GameState, search: Search | None = None
-) -> dict[str, Outcome]:
+) -> dict[str, list[Outcome]]:
     """What the search makes of each open choice of `state` (for tests against
-    `engine.choose`): choice id -> ("scene", id, meters, tested flags set) or ("end",
-    ending id, {}, {}). It reads the search's table as its loop does, and runs the loop
-    itself over the state; call it twice with one `search` to test both the cold path
-    (the table filled) and the warm one (the table read)."""
+    `engine.choose`): choice id -> its outcomes, one per destination it may reach (more
+    than one for `random` routes), in the search's order. It reads the search's table
+    as its loop does, and runs the loop itself over the state; call it twice with one
+    `search` to test both the cold path (the table filled) and the warm one (the table
+    read)."""
     c = compiled
     assert state.scene is not None
     search = search if search is not None else Search(c, state.role)
-    s = c.state(state.scene, state.meters, state.flags)
+    s = c.state(state.scene, state.meters, state.flags, state.visits)
     key = s & search.masks[s >> c.shift]
     cached = search.memo.get(key)
     go, end = search.entry(key) if cached is None else cached
     raw = search.bfs(s, 1 << 40, edges=True, expand=1)
     assert raw.succ is not None
-    found: dict[int, Outcome] = {}
+    found: dict[int, list[Outcome]] = {}
     for (bits, passed, ci), n in zip(go, raw.succ, strict=False):
         scene, meters, flags = c.unpack(bits | (s & passed))
-        assert c.state(scene, meters, flags) == raw.states[n]  # the loop's own answer
-        found[ci] = ("scene", scene, meters, flags)
+        visits = c.visits(bits | (s & passed))
+        assert c.state(scene, meters, flags, visits) == raw.states[n]  # the loop's own
+        found.setdefault(ci, []).append(("scene", scene, meters, flags, visits))
     for ci, e, _, _ in end:
-        found[ci] = ("end", c.ending_ids[e], {}, frozenset())
+        found.setdefault(ci, []).append(("end", c.ending_ids[e], {}, frozenset(), {}))
     choices = c.story.scenes[state.scene].choices
     return {choices[ci].id: found[ci] for ci in sorted(found)}

@@ -37,8 +37,9 @@ PROGRESS_MASK = 0xFFFF
 
 Target = tuple[int, "Memo | None", int]  # (scene << shift or goto code, open table, mask)
 #: a choice compiled for one scene: (choice, effect table, its mask, set bits, flags kept,
-#: route table, its mask, target, its open table, its mask, bits passed on unread)
-Record = tuple[int, "Memo", int, int, int, "Memo | None", int, int, "Memo | None", int, int]
+#: route table (its value: the targets), its mask, the targets of its goto, bits passed
+#: on unread). Targets: one, or one per destination a `random` may draw
+Record = tuple[int, "Memo", int, int, int, "Memo | None", int, tuple[Target, ...], int]
 #: what a state's scene makes of it, keyed by the bits the scene reads: the choices that
 #: go on as (next state's bits, bits of the state passed on, choice), the next state
 #: being `bits | (state & passed)`; then the choices that end the game as (choice,
@@ -126,15 +127,15 @@ class Search:
                 if etab is None:
                     etab = effects[deltas] = Memo(functools.partial(c.effect, deltas))
                 rtab, rmask = None, 0
-                if choice.routes:
+                if choice.routes or choice.random:
                     rtab = Memo(functools.partial(self._route, sc, ci))
-                    rmask = c.reads(r.when for r in choice.routes)
+                    rmask = c.reads(choice.deciders)
                 set_bits = sum(c.flag_bit.get(f, 0) for f in choice.set)
                 keep = c.fmask & ~sum(c.flag_bit.get(f, 0) for f in choice.clear)
-                target, ot, om = self._target(c.goto_code(choice.goto))
+                goto = (self._target(c.goto_code(choice.goto)),)
                 em = c.effect_reads(deltas)
                 passed = (keep | c.meter_key) & ~reads[sc]
-                recs.append((ci, etab, em, set_bits, keep, rtab, rmask, target, ot, om, passed))
+                recs.append((ci, etab, em, set_bits, keep, rtab, rmask, goto, passed))
             self.records.append(recs)
         # immediate endings that test flags (those on meters alone are in the effect tables)
         self.itab = Memo(c.immediate_end) if c.immediate_flags else None
@@ -149,6 +150,7 @@ class Search:
         self._entry_context = (
             *(c.shift, c.meter_key, self.opens),
             *(self.itab, self.imask, self.rank, self.rank_mask),
+            c.bumps if any(c.bumps) else None,
         )
 
     def _scene_reads(self, sc: int) -> int:
@@ -157,24 +159,27 @@ class Search:
         for choice in c.story.scenes[c.scene_ids[sc]].choices:
             for m in {*choice.effects, *choice.set_meters}:
                 bits |= c.meter_field[m]
-            bits |= c.reads(r.when for r in choice.routes)
-            for code in map(c.goto_code, (choice.goto, *(r.goto for r in choice.routes))):
+            bits |= c.reads(choice.deciders)
+            for code in map(c.goto_code, choice.destinations):
                 if code == -1:
                     bits |= c.rank_reads
                 elif code >= 0:
                     bits |= c.open_reads[code] | (0 if c.always_open(code) else c.rank_reads)
+                    bump = c.bumps[code]
+                    if bump is not None:  # entering it counts a visit: its count is read
+                        bits |= bump[0]
         return bits
 
     def entry(self, key: int) -> Entry:
         """What the open choices of a state do, from the state's bits under its scene's
         mask (`key`): effects, clamp, set/clear, routes, immediate endings, the goto,
         and a dead end if the scene entered has nothing open (see `Entry`)."""
-        shift, meter_key, scenes, itab, imask, rank, rank_mask = self._entry_context
+        shift, meter_key, scenes, itab, imask, rank, rank_mask, bumps = self._entry_context
         opens, omask = scenes[key >> shift]
         mk = key & meter_key
         go: list[tuple[int, int, int]] = []
         end: list[tuple[int, int, int, int]] = []
-        for ci, etab, em, sm, kp, rtab, rmask, t, ot, om, passed in opens[key & omask]:
+        for ci, etab, em, sm, kp, rtab, rmask, goto, passed in opens[key & omask]:
             k = mk & em
             r = etab[k]  # the meters after the effects, or -1 - an immediate ending
             if r < 0:
@@ -182,30 +187,33 @@ class Search:
                 continue
             r |= mk ^ k  # the meters the effects do not read
             f = (key | sm) & kp  # the flags after set and clear
-            if rtab is not None:
-                t, ot, om = rtab[r | (f & rmask)]
             if itab is not None:
                 e = itab[r | (f & imask)]
                 if e >= 0:
                     end.append((ci, e, -1, 0))
                     continue
-            if t >= 0:  # a scene: t is its index << shift
-                n = t | r | f
-                if om < 0 or ot[n & om]:
-                    go.append((n, passed, ci))
-                else:  # entered with nothing open: the engine ends the game by rank
-                    end.append((ci, rank[r | (f & rank_mask)], n, passed))
-            elif t == -1:  # goto "end": by rank
-                end.append((ci, rank[r | (f & rank_mask)], -1, 0))
-            else:  # goto "end:<id>": t = -2 - ending
-                end.append((ci, -2 - t, -1, 0))
+            for t, ot, om in goto if rtab is None else rtab[r | (f & rmask)]:
+                if t >= 0:  # a scene: t is its index << shift
+                    n = t | r | f
+                    if bumps is not None and (bump := bumps[t >> shift]) is not None:
+                        field, one, cap = bump  # entered: one more visit (up to its cap)
+                        if n & field < cap:
+                            n += one
+                    if om < 0 or ot[n & om]:
+                        go.append((n, passed, ci))
+                    else:  # entered with nothing open: the engine ends the game by rank
+                        end.append((ci, rank[(n & meter_key) | (f & rank_mask)], n, passed))
+                elif t == -1:  # goto "end": by rank
+                    end.append((ci, rank[r | (f & rank_mask)], -1, 0))
+                else:  # goto "end:<id>": t = -2 - ending
+                    end.append((ci, -2 - t, -1, 0))
         return go or EMPTY, end or EMPTY  # lists (built once, read often); () for none
 
     def _target(self, code: int) -> Target:
         return self.targets[code] if code >= 0 else (code, None, -1)
 
-    def _route(self, sc: int, ci: int, key: int) -> Target:
-        return self._target(self.c.route(sc, ci, key))
+    def _route(self, sc: int, ci: int, key: int) -> tuple[Target, ...]:
+        return tuple(map(self._target, self.c.route(sc, ci, key)))
 
     def _open(self, sc: int, key: int) -> tuple[Record, ...]:
         open_ = self.c.is_open(sc, key)
@@ -225,10 +233,7 @@ class Search:
         need not keep its edges."""
         c = self.c
         targets = [
-            [
-                {c.goto_code(g) for g in (ch.goto, *(r.goto for r in ch.routes))}
-                for ch in c.story.scenes[sid].choices
-            ]
+            [{c.goto_code(g) for g in ch.destinations} for ch in c.story.scenes[sid].choices]
             for sid in c.scene_ids
         ]
         edges = [{t for codes in per_choice for t in codes if t >= 0} for per_choice in targets]
