@@ -28,8 +28,8 @@ class Editor:
             self.diagnostics[params.uri] = params.diagnostics
             self.changed.set()
 
-    async def start(self, root: Path) -> lsp.InitializeResult:
-        await self.client.start_io(sys.executable, "-m", "game", "lsp")
+    async def start(self, root: Path, *args: str) -> lsp.InitializeResult:
+        await self.client.start_io(sys.executable, "-m", "game", "lsp", *args)
         result = await self.client.initialize_async(
             lsp.InitializeParams(
                 capabilities=lsp.ClientCapabilities(), root_uri=from_fs_path(str(root))
@@ -195,3 +195,33 @@ async def test_warnings_come_too_as_warnings(editor: Editor, tmp_path: Path):
     assert typo.code == "flag-never-set"
     assert "(did you mean 'signalled'?)" in typo.message
     assert typo.range.start.line == 31  # the passage that tests it (line 32)
+
+
+@pytest.mark.parametrize("given", [False, True], ids=["by-file", "story-folder-given"])
+async def test_a_story_folder_given_holds_its_files_wherever_its_header_is(
+    editor: Editor, mini: Path, given: bool
+):
+    """The `[story]` table in a subfolder: each file alone would make `meta/` the story
+    (where `hall` is no scene); `lsp STORY_DIR` keeps every file under it in one story."""
+    (mini / "meta").mkdir()
+    (mini / "story.toml").rename(mini / "meta" / "story.toml")
+    await editor.start(mini, *([str(mini)] if given else []))
+    uri = await editor.open(mini / "meta" / "story.toml")
+    diagnostics = await editor.diagnostics_for(uri)
+    messages = " ".join(d.message for d in diagnostics)
+    if given:
+        assert [d for d in diagnostics if d.severity == lsp.DiagnosticSeverity.Error] == []
+    else:
+        assert "'hall'" in messages
+
+
+def test_lsp_refuses_a_story_folder_that_is_not_one(tmp_path: Path):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "lsp", str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "is not a folder" in done.stderr

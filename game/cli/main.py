@@ -29,7 +29,12 @@ COMMANDS = (
 )
 
 
-def _story_arg(parser: argparse.ArgumentParser, *_flags: str, positional: bool = True) -> None:
+def _story_arg(
+    parser: argparse.ArgumentParser,
+    *_flags: str,
+    positional: bool = True,
+    default: str = "the story that ships with the game",
+) -> None:
     """`--story DIR` and, where the command has room for it, a positional STORY_DIR: every
     command takes the story folder either way (`_merge_story` joins the two)."""
     parser.add_argument(
@@ -38,7 +43,7 @@ def _story_arg(parser: argparse.ArgumentParser, *_flags: str, positional: bool =
         metavar="DIR",
         type=Path,
         default=None,
-        help="story folder (default: the story that ships with the game)",
+        help=f"story folder (default: {default})",
     )
     if positional:
         parser.add_argument(
@@ -305,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
         "lsp", help="the language server for editors (diagnostics, go to, completion, hover)"
     )
     lsp.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    _story_arg(lsp, default="each file's: the nearest folder with a [story] table")
     return parser
 
 

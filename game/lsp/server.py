@@ -39,15 +39,24 @@ _KIND = {
 
 
 class StoryServer(LanguageServer):
-    def __init__(self) -> None:
+    def __init__(self, story: Path | None = None) -> None:
         super().__init__(
             "mar-a-lago", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full
         )
+        #: the story folder given on the command line: its files belong to it, wherever
+        #: its `[story]` table is (other files: the nearest folder with one)
+        self.story = story.resolve() if story is not None else None
         #: per story folder: the files that have diagnostics on the editor's screen
         self.shown: dict[Path, set[Path]] = {}
         self.pending: dict[Path, asyncio.Task[None]] = {}
 
     # -- the story a document belongs to ----------------------------------------------
+
+    def root(self, path: Path) -> Path:
+        """The story folder a file belongs to."""
+        if self.story is not None and self.story in path.resolve().parents:
+            return self.story
+        return story_root(path)
 
     def overrides(self, root: Path) -> dict[Path, str]:
         texts = {}
@@ -61,7 +70,7 @@ class StoryServer(LanguageServer):
         path = _path(uri)
         if path is None:
             return None
-        root = story_root(path)
+        root = self.root(path)
         return index(root, self.overrides(root))
 
     # -- diagnostics ------------------------------------------------------------------
@@ -70,7 +79,7 @@ class StoryServer(LanguageServer):
         path = _path(uri)
         if path is None or path.suffix != ".toml":
             return
-        root = story_root(path)
+        root = self.root(path)
         previous = self.pending.pop(root, None)
         if previous is not None:
             previous.cancel()
@@ -199,8 +208,8 @@ def completions(symbols: Index, before: str) -> list[lsp.CompletionItem]:
     return [*items("meters"), *items("flags")]
 
 
-def make_server() -> StoryServer:
-    server = StoryServer()
+def make_server(story: Path | None = None) -> StoryServer:
+    server = StoryServer(story)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: StoryServer, params: lsp.DidOpenTextDocumentParams) -> None:
@@ -259,5 +268,5 @@ def make_server() -> StoryServer:
     return server
 
 
-def serve_stdio() -> None:
-    make_server().start_io()
+def serve_stdio(story: Path | None = None) -> None:
+    make_server(story).start_io()
