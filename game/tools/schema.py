@@ -79,7 +79,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "id": 'Unique in the scene; default "1", "2", ... by position.',
         "text": "What the player reads.",
         "goto": 'A scene id, "end:<ending id>", or "end" (the lowest-rank ending that holds).',
-        "effects": "Meter deltas, clamped to each meter's range: { trust = -1 }.",
+        "effects": "Meter deltas by meter id, clamped to each meter's range: { morale = -1 }.",
         "set": "Flags to set.",
         "clear": "Flags to clear.",
         "requires": "The condition under which the choice is open.",
@@ -87,7 +87,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "routes": "Tried in order after the effects: the first whose `when` holds sets the goto.",
         "locked_reason": "Why the choice is locked, in the story's words.",
         "set_meters": (
-            "Meters set to a value, after `effects`: { trust = 5 } (within each meter's range)."
+            "Meters set to a value, after `effects`: { morale = 5 } (within each meter's range)."
         ),
         "random": (
             "When no route holds: a destination drawn by weight among the entries whose "
@@ -111,7 +111,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "inject": {
         "title": "The news flash's headline.",
         "text": "The news, as players read it (plain text).",
-        "effects": "Meter deltas applied once when the news reaches a game: { trust = -1 }.",
+        "effects": (
+            "Meter deltas by meter id, applied once when the news reaches a game: { morale = -1 }."
+        ),
         "set": "Flags set when the news reaches a game.",
         "source": "Paragraphs of the source this news draws on.",
         "roles": "Only games of these roles receive it (default: every role).",
@@ -142,10 +144,10 @@ ROOT_DESCRIPTIONS = {
     "scenes": "The scenes: [scenes.<id>].",
     "endings": "The endings: [endings.<id>]; one without `when` is the fallback.",
     "duo": (
-        "The duo summit: two players, one per side, play one game in rounds "
+        "A duo game: two players, one per side, play one game in rounds "
         "(at most one [duo] in a story)."
     ),
-    "rounds": "The duo summit's rounds: [rounds.<id>] with a title (optional).",
+    "rounds": "A duo game's rounds: [rounds.<id>] with a title (optional).",
     "injects": (
         "News a teacher may send into running games: [injects.<id>] "
         "(mar-a-lago teach DIR --inject <id>)."
@@ -269,7 +271,7 @@ def build_schema() -> dict[str, Any]:
     defs["condition"] = {
         "type": "object",
         "description": (
-            "All of: meter ranges ({ trust = { min = 3 } }), `flags` all set, "
+            "All of: meter ranges ({ morale = { min = 3 } }), `flags` all set, "
             "`not_flags` none set, and `any`: at least one of its conditions."
         ),
         "properties": {
@@ -287,7 +289,7 @@ def build_schema() -> dict[str, Any]:
                 "items": {"type": "string", "pattern": CHOSEN_PATTERN},
                 "description": (
                     'Every one of these choices ("scene/choice") has been made in this game '
-                    "(in a duo summit: by either side)."
+                    "(in a duo game: by either side)."
                 ),
             },
             "all": {
@@ -306,7 +308,7 @@ def build_schema() -> dict[str, Any]:
             },
             "role": {
                 "description": (
-                    "The player plays this role (or one of these); in a duo summit, the "
+                    "The player plays this role (or one of these); in a duo game, the "
                     "side reading the text or making the choice."
                 ),
                 "oneOf": [_ref("id"), {"type": "array", "minItems": 1, "items": _ref("id")}],
