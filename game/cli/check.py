@@ -54,12 +54,12 @@ def _warnings(
                 print(shown(duo_summary(story, together)), file=out)
             complete = complete and together.complete
     else:
-        from game.tools.static import definitions, quick_stats, quick_stats_text, static_warnings
+        from game.tools.static import quick_check, quick_stats_text
 
-        warnings = static_warnings(story, lambda: definitions(folder))
+        warnings, quick = quick_check(story, folder)  # control characters included
         if out is not None:
-            print(shown(quick_stats_text(quick_stats(story))), file=out)
-        complete = True
+            print(shown(quick_stats_text(quick)), file=out)
+        return warnings, True
     for p in control_problems(folder):
         warnings.append(StoryWarning(p.path, p.line, p.message, "control-character"))
     return sorted(set(warnings)), complete

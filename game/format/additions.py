@@ -42,6 +42,9 @@ _QUOTED = re.compile(r"[\"']([a-z][a-z0-9_]*)[\"']")
 class Additions(References):
     """The later keys and the range, flag and text checks (see the module's doc)."""
 
+    #: the texts holding a brace (file, text, path), found as the model is made
+    marked_texts: list[tuple[StoryFile, str, Key]]
+
     # made by `game.format.build.Build`
     def _condition(self, f: StoryFile, value: Any, path: Key, depth: int = 0) -> Condition:
         raise NotImplementedError
@@ -110,26 +113,16 @@ class Additions(References):
                 self.flag_files[flag] = f
 
     def check_texts(self) -> None:
-        """`{...}` in every text of every scene and ending that was built."""
+        """`{...}` in every text of every scene and ending that was built: the texts with
+        a brace, as the model was made (`marked_texts`, in the order of the files)."""
+        if not self.marked_texts:
+            return
         for _, table in self.scenes.values():
             for choice in table.get("choices", ()) if isinstance(table, dict) else ():
                 if isinstance(choice, dict) and isinstance(choice.get("set"), list):
                     self.known_flags.update(x for x in choice["set"] if isinstance(x, str))
-        for kind, items in (("scenes", self.scenes), ("endings", self.endings)):
-            for item_id, (f, table) in items.items():
-                path: Key = (kind, item_id)
-                if path in self.misshapen or not isinstance(table, dict):
-                    continue
-                self.check_text(f, table["text"], (*path, "text"))
-                for i, p in enumerate(table.get("passages", ())):
-                    if (*path, "passages", i) not in self.misshapen:
-                        self.check_text(f, p["text"], (*path, "passages", i, "text"))
-                for i, c in enumerate(table.get("choices", ())):
-                    cpath = (*path, "choices", i)
-                    if cpath not in self.misshapen:
-                        self.check_text(f, c["text"], (*cpath, "text"))
-                        if "locked_reason" in c:
-                            self.check_text(f, c["locked_reason"], (*cpath, "locked_reason"))
+        for f, text, path in self.marked_texts:
+            self.check_text(f, text, path)
 
     # -- numbers within the meters' ranges ---------------------------------------------
 

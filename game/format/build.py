@@ -4,8 +4,10 @@ core's classes (conditions, choices, scenes, endings), then the `Story` of them 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from game.core.frozenmap import EMPTY, frozen
 from game.core.model import (
     Bound,
     Choice,
@@ -36,8 +38,18 @@ from game.format.shapes import (
 class Build(Additions):
     """The model, made across files once each file's shapes were checked."""
 
+    #: conditions and effects made once per equal table (`_plain_key`; a choice's items)
+    condition_memo: dict[tuple[Any, ...], Condition]
+    effect_memo: dict[tuple[Any, ...], Mapping[str, int]]
+    #: every goto of a choice or route built (the scenes that can be entered)
+    gotos: set[str]
+
     # across files
     def build(self) -> Story | None:
+        self.condition_memo = {}
+        self.effect_memo = {}
+        self.gotos = set()
+        self.marked_texts = []
         # a file that could not be read still defines the ids of its headers
         # (`note_unreadable`): the others are checked all the same
         self.resolve_partials()
@@ -51,7 +63,7 @@ class Build(Additions):
         self._check_starts()
         if not self.unreadable:
             self._check_fallback()
-        self._check_entered(scenes)
+        self._check_entered(scenes, self.gotos)
         self.check_texts()
         if self.problems or self.story_table is None or self.unreadable:
             return None
@@ -79,6 +91,20 @@ class Build(Additions):
         )
 
     def _condition(self, f: StoryFile, value: Any, path: Key, depth: int = 0) -> Condition:
+        """A condition table made into a `Condition`; equal plain tables (meter bounds
+        and flag lists) made once, as they make the same condition and no problem."""
+        key = _plain_key(value)
+        if key is None or depth > 16:
+            return self._make_condition(f, value, path, depth)
+        found = self.condition_memo.get(key)
+        if found is None:
+            before = len(self.problems)
+            found = self._make_condition(f, value, path, depth)
+            if len(self.problems) == before:
+                self.condition_memo[key] = found
+        return found
+
+    def _make_condition(self, f: StoryFile, value: Any, path: Key, depth: int = 0) -> Condition:
         if not isinstance(value, dict):
             f.problem(path, f"a condition must be a table, not {kind_of(value)}")
             return Condition()
@@ -179,6 +205,8 @@ class Build(Additions):
             if ppath in self.misshapen:
                 continue
             when = self._condition(f, p["when"], (*ppath, "when"))
+            if "{" in p["text"] or "}" in p["text"]:
+                self.marked_texts.append((f, p["text"], (*ppath, "text")))
             if "asserts" in p:
                 asserts = self._condition(f, p["asserts"], (*ppath, "asserts"))
                 passages.append(Passage(when, p["text"], asserts, f.header_line(ppath)))
@@ -199,61 +227,118 @@ class Build(Additions):
             self._check_roles(f, roles, path)
         choices = []
         scenes = self.scenes
-        for i, c in enumerate(table.get("choices", ())):
-            cpath = (*path, "choices", i)
-            if misshapen and cpath in misshapen:
+        gotos = self.gotos
+        marked: list[tuple[StoryFile, str, Key]] = []  # texts with braces, checked later
+        raw = table.get("choices", ())
+        lines = f.element_lines((*path, "choices"), len(raw)) if raw else ()
+        for i, c in enumerate(raw):
+            if misshapen and (*path, "choices", i) in misshapen:
                 continue
-            effects = self._effects(f, c["effects"], cpath) if "effects" in c else NOTHING
+            effects = self._effects_of(f, c["effects"], path, i) if "effects" in c else EMPTY
             goto = c["goto"]
+            gotos.add(goto)
+            text = c["text"]
+            if "{" in text or "}" in text:
+                marked.append((f, text, (*path, "choices", i, "text")))
+            reason = c.get("locked_reason", "")
+            if "{" in reason or "}" in reason:
+                marked.append((f, reason, (*path, "choices", i, "locked_reason")))
             if goto not in scenes or goto[:4] == "end:":  # a scene is fine, but "end:..."
-                self._goto(f, goto, (*cpath, "goto"))
-            routes = []
-            for j, r in enumerate(c.get("routes", ())):
-                rpath = (*cpath, "routes", j)
-                if not (misshapen and rpath in misshapen):
-                    if r["goto"] not in scenes or r["goto"][:4] == "end:":
-                        self._goto(f, r["goto"], (*rpath, "goto"))
-                    routes.append(Route(self._condition(f, r["when"], (*rpath, "when")), r["goto"]))
+                self._goto(f, goto, (*path, "choices", i, "goto"))
+            routes: tuple[Route, ...] = ()
+            if "routes" in c:
+                routes = self._routes(f, c["routes"], (*path, "choices", i))
             requires = None
             if "requires" in c:
-                requires = self._condition(f, c["requires"], (*cpath, "requires"))
-            flags_set = self._flags(f, c["set"], (*cpath, "set")) if "set" in c else NO_FLAGS
-            flags_clear = (
-                self._flags(f, c["clear"], (*cpath, "clear")) if "clear" in c else NO_FLAGS
-            )
-            extra: dict[str, Any] = {}
-            if "set_meters" in c:
-                extra["set_meters"] = self.set_meters(f, c["set_meters"], cpath)
-            if "random" in c:
-                extra["random"] = self.random_routes(f, c["random"], cpath)
+                requires = self._condition(f, c["requires"], (*path, "choices", i, "requires"))
+            flags_set = NO_FLAGS
+            if "set" in c:
+                flags_set = self._flags(f, c["set"], (*path, "choices", i, "set"))
+            flags_clear = NO_FLAGS
+            if "clear" in c:
+                flags_clear = self._flags(f, c["clear"], (*path, "choices", i, "clear"))
+            if "set_meters" in c or "random" in c:
+                extra: dict[str, Any] = {}
+                if "set_meters" in c:
+                    extra["set_meters"] = self.set_meters(f, c["set_meters"], (*path, "choices", i))
+                if "random" in c:
+                    extra["random"] = self.random_routes(f, c["random"], (*path, "choices", i))
+                choices.append(
+                    Choice(
+                        c["id"] if "id" in c else str(i + 1),
+                        text,
+                        goto,
+                        effects,
+                        flags_set,
+                        flags_clear,
+                        requires,
+                        c.get("hide_locked", False),
+                        routes,
+                        reason,
+                        lines[i],
+                        **extra,
+                    )
+                )
+                continue
             choices.append(
                 Choice(
-                    **extra,
-                    id=c["id"] if "id" in c else str(i + 1),
-                    text=c["text"],
-                    goto=goto,
-                    effects=effects,
-                    set=flags_set,
-                    clear=flags_clear,
-                    requires=requires,
-                    hide_locked=c.get("hide_locked", False),
-                    routes=tuple(routes),
-                    locked_reason=c.get("locked_reason", ""),
-                    line=f.header_line(cpath),
+                    c["id"] if "id" in c else str(i + 1),
+                    text,
+                    goto,
+                    effects,
+                    flags_set,
+                    flags_clear,
+                    requires,
+                    c.get("hide_locked", False),
+                    routes,
+                    reason,
+                    lines[i],
                 )
             )
+        if "{" in table["text"] or "}" in table["text"]:
+            self.marked_texts.append((f, table["text"], (*path, "text")))
+        passages = self._passages(f, table, path) if "passages" in table else ()
+        self.marked_texts += marked  # in the order `check_texts` takes them
         return Scene(
-            id=scene_id,
-            title=table["title"],
-            text=table["text"],
-            choices=tuple(choices),
-            passages=self._passages(f, table, path) if "passages" in table else (),
-            roles=tuple(roles),
-            source=self._sources(f, table, path),
-            round=table.get("round", ""),
-            file=f.display,
-            line=f.header_line(path),
+            scene_id,
+            table["title"],
+            table["text"],
+            tuple(choices),
+            passages,
+            tuple(roles),
+            self._sources(f, table, path),
+            f.display,
+            f.header_line(path),
+            table.get("round", ""),
         )
+
+    def _routes(self, f: StoryFile, raw: list[Any], cpath: Key) -> tuple[Route, ...]:
+        routes = []
+        misshapen = self.misshapen
+        scenes = self.scenes
+        for j, r in enumerate(raw):
+            rpath = (*cpath, "routes", j)
+            if not (misshapen and rpath in misshapen):
+                self.gotos.add(r["goto"])
+                if r["goto"] not in scenes or r["goto"][:4] == "end:":
+                    self._goto(f, r["goto"], (*rpath, "goto"))
+                routes.append(Route(self._condition(f, r["when"], (*rpath, "when")), r["goto"]))
+        return tuple(routes)
+
+    def _effects_of(self, f: StoryFile, table: Any, path: Key, i: int) -> Mapping[str, int]:
+        """A choice's `effects` (`_effects`), the same map shared by equal tables."""
+        memo = self.effect_memo
+        for delta in table.values():
+            if type(delta) is not int:  # True == 1: only plain integers share a map
+                return self._effects(f, table, (*path, "choices", i))
+        key = tuple(table.items())
+        found = memo.get(key)
+        if found is None:
+            before = len(self.problems)
+            found = frozen(self._effects(f, table, (*path, "choices", i)))
+            if len(self.problems) == before:  # an equal table has the same problems: none
+                memo[key] = found
+        return found
 
     def _inject(self, f: StoryFile, inject_id: str, table: dict[str, Any]) -> Inject | None:
         """News a teacher may send (`[injects.<id>]`): a flash with optional effects,
@@ -283,6 +368,8 @@ class Build(Additions):
         when = None
         if "when" in table:
             when = self._condition(f, table["when"], (*path, "when"))
+        if "{" in table["text"] or "}" in table["text"]:
+            self.marked_texts.append((f, table["text"], (*path, "text")))
         return Ending(
             id=ending_id,
             title=table["title"],
@@ -301,3 +388,35 @@ class Build(Additions):
                 else None
             ),
         )
+
+
+def _plain_key(value: Any) -> tuple[Any, ...] | None:
+    """A key equal for equal condition tables of only flag lists and meter bounds (of
+    plain integers: True == 1, so a boolean bound gets no key); None for any other."""
+    if type(value) is not dict:
+        return None
+    key: list[Any] = []
+    for name, item in value.items():
+        kind = type(item)
+        if kind is list:
+            if name != "flags" and name != "not_flags":
+                return None
+            for flag in item:
+                if type(flag) is not str:
+                    return None
+            key.append((name, *item))
+        elif kind is dict:
+            if name in _COMPOUND:
+                return None
+            for side, bound in item.items():
+                if type(bound) is not int:
+                    return None
+                key.append((name, side, bound))
+            key.append(name)
+        else:
+            return None
+    return tuple(key)
+
+
+#: condition keys whose table is no meter's bound
+_COMPOUND = frozenset(("visits", "any", "all", "chosen", "role"))

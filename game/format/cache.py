@@ -32,7 +32,7 @@ import attrs
 
 from game.core import frozenmap, model
 from game.core.model import Scene, Story
-from game.format import build, loader, references, shapes
+from game.format import additions, build, loader, references, shapes, tables
 from game.format import duo as duo_format
 from game.format.loader import Problem
 from game.format.loader import check_story as _load
@@ -93,7 +93,7 @@ def _salt() -> bytes:
         code = hashlib.sha256(FORMAT)
         code.update(sys.version.encode())
         modules = (
-            *(loader, shapes, references, build, duo_format),  # the loader, in its parts
+            *(loader, shapes, tables, references, additions, build, duo_format),  # the loader
             *(model, frozenmap),
             *(sys.modules["game.format.locate"], sys.modules["tomli"]),
         )
@@ -129,16 +129,33 @@ def _key(folder: Path) -> str | None:
 
 def _encode(value: Any) -> Any:
     kind = type(value)
-    tag = _TAG.get(kind)
-    if tag is not None:
-        return (tag, [_encode(getattr(value, f.name)) for f in attrs.fields(kind)])
+    itself = _ITSELF
+    fields = _FIELDS.get(kind)
+    if fields is not None:
+        return (
+            _TAG[kind],
+            [
+                v if type(v) in itself else _encode(v)
+                for v in [getattr(value, name) for name in fields]
+            ],
+        )
+    if kind in itself:
+        return value
     if kind is tuple:
-        return [_encode(v) for v in value]
+        return [v if type(v) in itself else _encode(v) for v in value]
+    if kind is frozenmap.FrozenMap or kind is dict:
+        return {k: v if type(v) in itself else _encode(v) for k, v in value.items()}
     if isinstance(value, enum.Enum):  # a meter's `good`: its value; the field converts back
         return value.value
     if isinstance(value, Mapping):
         return {k: _encode(v) for k, v in value.items()}
     return value
+
+
+#: the values that are themselves in marshal data (the most common, tested first)
+_ITSELF = frozenset((str, int, bool, type(None), frozenset))
+#: each class's field names, in order
+_FIELDS = {cls: tuple(f.name for f in attrs.fields(cls)) for cls in _CLASSES}
 
 
 def _decode(data: Any) -> Any:

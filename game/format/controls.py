@@ -28,6 +28,8 @@ _MAYBE = re.compile(
     r"\\(?:u00[0-9a-fA-F]{2}|U0000[0-9a-fA-F]{2}|x[0-9a-fA-F]{2}|[bfre])|[\x80-\x9f]"
 )
 
+_C1 = re.compile(r"[\x80-\x9f]")
+
 
 def control_problems(folder: Path) -> list[Problem]:
     """One warning per string of the story that holds control characters, at its line.
@@ -47,6 +49,8 @@ def control_problems(folder: Path) -> list[Problem]:
             source = path.read_text(encoding="utf-8")
         except (OSError, ValueError):
             continue
+        if "\\" not in source and (source.isascii() or _C1.search(source) is None):
+            continue  # no escape and no C1 character: nothing to find (quick tests first)
         if _MAYBE.search(source) is None:
             continue
         try:

@@ -28,7 +28,7 @@ from game.core.model import Duo, Round, Scene, chosen_flag
 from game.format.shapes import CHOICE_ID, ID, Key, StoryFile, is_str_list, kind_of, suggest
 
 if TYPE_CHECKING:
-    from game.format.shapes import LoadState
+    from game.format.tables import LoadState
 
 #: the condition keys the duo summit adds (no meter may be called so)
 CONDITION_KEYS = ("chosen", "role")

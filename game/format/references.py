@@ -10,7 +10,8 @@ from typing import Any
 
 from game.core.model import Scene
 from game.format.diagnostics import Problem
-from game.format.shapes import Key, ShapeChecks, StoryFile, is_int, suggest
+from game.format.shapes import Key, StoryFile, is_int, suggest
+from game.format.tables import ShapeChecks
 
 
 class References(ShapeChecks):
@@ -92,17 +93,14 @@ class References(ShapeChecks):
                 effects[meter] = delta
         return effects
 
-    def _check_entered(self, scenes: Mapping[str, Scene | None]) -> None:
-        entered = {role.start for _, role in self.roles.values()}
-        for scene in scenes.values():
-            if scene is None:
-                continue
-            for choice in scene.choices:
-                entered.add(choice.goto)
-                entered.update(r.goto for r in choice.routes)
+    def _check_entered(self, scenes: Mapping[str, Scene | None], gotos: set[str]) -> None:
+        """No scene that a role starts at, or `gotos` (every choice's and route's) name,
+        is without choices."""
+        entered = {role.start for _, role in self.roles.values()} | gotos
         for scene_id, scene in scenes.items():
             if (
                 scene is not None
+                and not scene.choices  # (quick: none built when none are written)
                 and not self.scenes[scene_id][1].get("choices")
                 and scene_id in entered
             ):

@@ -13,12 +13,14 @@ from a start: s1, s2, ... (see --all)"); `grouped` does that, for the front ends
 from __future__ import annotations
 
 import difflib
+import gc
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import attrs
 
 from game.core.model import Condition, Story
+from game.format.controls import control_problems
 
 #: more warnings of one kind than this are shown as one line
 GROUP_OVER = 5
@@ -89,7 +91,7 @@ def map_reachable(story: Story, starts: Iterable[str] | None = None) -> set[str]
     scenes = story.scenes
     while todo:
         for choice in scenes[todo.pop()].choices:
-            for goto in (choice.goto, *(r.goto for r in choice.routes)):
+            for goto in choice.destinations:
                 if goto not in seen and goto in scenes:
                     seen.add(goto)
                     todo.append(goto)
@@ -117,22 +119,30 @@ def flag_warnings(story: Story, warn: Callable[..., None]) -> None:
     testers: dict[str, tuple[str, int]] = {}
 
     def tested(cond: Condition | None, file: str, line: int) -> None:
-        for c in conditions(cond):
-            for flag in sorted(c.flags | c.not_flags):
-                testers.setdefault(flag, (file, line))
+        if cond is None:
+            return
+        if cond.flags or cond.not_flags:
+            for flag in sorted(cond.flags | cond.not_flags):
+                if flag not in testers:
+                    testers[flag] = (file, line)
+        for sub in cond.any:
+            tested(sub, file, line)
 
     for scene in story.scenes.values():
         for p in scene.passages:
             tested(p.when, scene.file, getattr(p, "line", 0) or scene.line)
             tested(getattr(p, "asserts", None), scene.file, getattr(p, "line", 0) or scene.line)
         for choice in scene.choices:
-            for flag in sorted(choice.set):
-                setters.setdefault(flag, (scene.file, choice.line))
-            for flag in sorted(choice.clear):
-                clearers.setdefault(flag, (scene.file, choice.line))
-            tested(choice.requires, scene.file, choice.line)
-            for route in choice.routes:
-                tested(route.when, scene.file, choice.line)
+            if choice.set:
+                for flag in sorted(choice.set):
+                    setters.setdefault(flag, (scene.file, choice.line))
+            if choice.clear:
+                for flag in sorted(choice.clear):
+                    clearers.setdefault(flag, (scene.file, choice.line))
+            if choice.requires is not None:
+                tested(choice.requires, scene.file, choice.line)
+            for when in choice.deciders:
+                tested(when, scene.file, choice.line)
     for ending in story.endings.values():
         tested(ending.when, ending.file, ending.line)
         tested(getattr(ending, "asserts", None), ending.file, ending.line)
@@ -170,16 +180,20 @@ def flag_warnings(story: Story, warn: Callable[..., None]) -> None:
 
 
 def static_warnings(
-    story: Story, definitions: Callable[[], Mapping[tuple[str, str], tuple[str, int]]]
+    story: Story,
+    definitions: Callable[[], Mapping[tuple[str, str], tuple[str, int]]],
+    reached: set[str] | None = None,
 ) -> list[StoryWarning]:
     """The warnings the map and the names give; `definitions()` says where each meter
-    and role is defined (asked only when a warning needs it)."""
+    and role is defined (asked only when a warning needs it); `reached`, when known, is
+    `map_reachable(story)`."""
     found: list[StoryWarning] = []
 
     def warn(file: str, line: int, message: str, code: str = "", subject: str = "") -> None:
         found.append(StoryWarning(file, line, message, code, subject))
 
-    reached = map_reachable(story)
+    if reached is None:
+        reached = map_reachable(story)
     for sid, scene in story.scenes.items():
         if sid not in reached:
             warn(
@@ -190,8 +204,15 @@ def static_warnings(
                 sid,
             )
     flag_warnings(story, warn)
-    moved = {m for s in story.scenes.values() for c in s.choices for m in c.effects}
-    unmoved = [m for m in story.meters if m not in moved]
+    unmoved = list(story.meters)
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            if choice.effects:
+                unmoved = [m for m in unmoved if m not in choice.effects]
+                if not unmoved:
+                    break
+        if not unmoved:
+            break
     if unmoved:
         defs = definitions()
         for meter in unmoved:
@@ -204,6 +225,28 @@ def static_warnings(
                 meter,
             )
     return sorted(set(found))
+
+
+def quick_check(story: Story, folder: Path) -> tuple[list[StoryWarning], QuickStats]:
+    """What `check` finds by default, without searching: the warnings of the map and
+    the names, and of control characters in the files, sorted; and the statistics."""
+    # the story's objects make no cycles: the collector would only walk them again
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        reaches = {r: map_reachable(story, [role.start]) for r, role in story.roles.items()}
+        reached = set().union(*reaches.values())  # = map_reachable(story)
+        if story.duo is not None:
+            reached |= map_reachable(story, story.duo.start.values())
+        warnings = static_warnings(story, lambda: definitions(folder), reached)
+        warnings += [
+            StoryWarning(p.path, p.line, p.message, "control-character")
+            for p in control_problems(folder)
+        ]
+        return sorted(set(warnings)), quick_stats(story, reaches)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def definitions(folder: Path) -> dict[tuple[str, str], tuple[str, int]]:
@@ -240,18 +283,26 @@ class QuickStats:
         return self.scene_words + self.choice_words + self.ending_words
 
 
-def quick_stats(story: Story) -> QuickStats:
-    w = words
-    scenes = story.scenes.values()
-    scene_words = sum(w(s.text) + sum(w(p.text) for p in s.passages) for s in scenes)
-    choice_words = sum(w(c.text) + w(c.locked_reason) for s in scenes for c in s.choices)
+def quick_stats(story: Story, reaches: Mapping[str, set[str]] | None = None) -> QuickStats:
+    """The words, and what each role's gotos lead to (`reaches`, when known: each
+    role's `map_reachable` from its start)."""
+    split = str.split
+    scene_words = choice_words = 0
+    for s in story.scenes.values():
+        scene_words += len(split(s.text))
+        for p in s.passages:
+            scene_words += len(split(p.text))
+        for c in s.choices:
+            choice_words += len(split(c.text))
+            if c.locked_reason:
+                choice_words += len(split(c.locked_reason))
     ending_words = sum(
-        w(e.text) + sum(w(p.text) for p in e.passages) + sum(map(w, e.questions))
+        words(e.text) + sum(words(p.text) for p in e.passages) + sum(map(words, e.questions))
         for e in story.endings.values()
     )
     roles = []
     for role_id, role in story.roles.items():
-        reach = map_reachable(story, [role.start])
+        reach = reaches[role_id] if reaches else map_reachable(story, [role.start])
         choices = sum(len(story.scenes[s].choices) for s in reach)
         roles.append((role_id, len(reach), choices))
     return QuickStats(scene_words, choice_words, ending_words, tuple(roles))
