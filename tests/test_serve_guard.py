@@ -473,3 +473,59 @@ def test_a_game_over_its_ceiling_stops_alone():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     assert result.returncode == 7
+
+
+@pytest.mark.parametrize(
+    "host, allowed",
+    [
+        ("127.0.0.1:8000", True),
+        ("[::1]:8000", True),
+        ("192.168.1.5:8000", True),
+        ("localhost:8000", True),
+        ("LOCALHOST", True),
+        ("class.localhost:8000", True),
+        ("teacher-laptop.school.example:8000", True),  # allowed by name (below)
+        ("evil.example:8000", False),
+        ("evil.example.:8000", False),
+        ("127.0.0.1.evil.example", False),
+        (None, True),  # no Host: not a browser
+    ],
+)
+def test_hosts(host, allowed):
+    names = guard.own_names("http://192.168.1.5:8000", ["Teacher-Laptop.school.example"])
+    assert guard.host_allowed(host, names) is allowed
+
+
+def test_a_page_under_a_name_of_its_own_cannot_reach_the_server(serve):
+    """DNS rebinding: a page of evil.example points its name at this machine; its
+    requests then say `Host: evil.example` (and its websocket the same `Origin`). The
+    server answers only to its addresses, its own names and those given with
+    --allow-host; it says so on the console, once."""
+    server = serve("--allow-host", "class-laptop.example").wait_ready()
+
+    async def scenario() -> dict[str, int]:
+        statuses: dict[str, int] = {}
+        async with aiohttp.ClientSession() as session:
+            for name in ("evil.example", "class-laptop.example", f"127.0.0.1:{server.port}"):
+                async with session.get(server.url + "/", headers={"Host": name}) as page:
+                    statuses[name] = page.status
+                    if page.status == 421:
+                        assert "does not answer to the name" in await page.text()
+            try:
+                headers = {"Host": "evil.example", "Origin": "http://evil.example"}
+                async with session.ws_connect(server.ws, headers=headers):
+                    statuses["ws"] = 101
+            except aiohttp.WSServerHandshakeError as refused:
+                statuses["ws"] = refused.status
+        return statuses
+
+    statuses = run(scenario())
+    assert statuses == {
+        "evil.example": 421,
+        "class-laptop.example": 200,
+        f"127.0.0.1:{server.port}": 200,
+        "ws": 421,
+    }
+    assert server.games() == []
+    wait_until(lambda: "--allow-host evil.example" in server.output(), what="the console line")
+    assert server.output().count("Refused a request for the name 'evil.example'") == 1

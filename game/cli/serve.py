@@ -72,6 +72,15 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
         f"${READY_GAMES_VARIABLE}): the first N tabs of a class joining at once see "
         "their screen at once; 0 starts each game when its tab comes",
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name students may reach this server by, besides its addresses and this "
+        "machine's own names (repeat for more); other names are refused, so that no web "
+        "page can reach the server under a name of its own",
+    )
     # hidden: "exec" starts every game afresh (no zygote), for comparison and debugging
     serve.add_argument(
         "--spawn", choices=("auto", "fork", "exec"), default="auto", help=argparse.SUPPRESS
@@ -141,6 +150,7 @@ def run_serve(args: argparse.Namespace) -> int:
         title=story.title,
         public_url=url,
         teacher_command=teach_command(folder, args.story),
+        allow_hosts=args.allow_host,
     )
     print(shown(f"Teacher's console: mar-a-lago teach {shlex.quote(str(folder))}"))
     print(shown(f"  or in a browser (keep this address to yourself): {server.teacher_url()}"))

@@ -9,13 +9,21 @@
   server's own (the origin of the `Host` it was asked under, or the public URL the
   students were given) is refused. A client that sends no `Origin` is not a browser
   page, and is let in.
+- A page of another site could also reach the server under a name of its own that it
+  points at the teacher's machine (DNS rebinding): then its `Origin` matches the `Host`
+  it asked under. So every request's `Host` must be an address (an IP, `localhost`) or
+  a name the server knows for itself: the machine's own names, the public URL's, and
+  those given with `serve --allow-host NAME`. Anything else is refused.
 - A message that is not the protocol's (not JSON, not a list, unknown fields) is
   ignored, never a traceback on the teacher's console.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -84,6 +92,42 @@ def origin_allowed(origin: str | None, host: str | None, scheme: str, public_url
     if origin is None:
         return True
     return origin_of(origin) in own_origins(host, scheme, public_url)
+
+
+def host_name(host: str | None) -> str:
+    """The name in a `Host` header, lower case, without its port or brackets."""
+    if not host:
+        return ""
+    host = host.strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        return host[1 : host.find("]")] if "]" in host else host[1:]
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def own_names(public_url: str, allowed: Iterable[str] = ()) -> frozenset[str]:
+    """The names this machine answers to: its host names (and `.local`), the public
+    URL's host, and the names the teacher allowed."""
+    names = {host_name(urlsplit(public_url).hostname), *(host_name(n) for n in allowed)}
+    for name in (socket.gethostname(), socket.getfqdn()):
+        name = host_name(name)
+        names |= {name, f"{name.split('.')[0]}.local"}
+    names.discard("")
+    return frozenset(names)
+
+
+def host_allowed(host: str | None, names: frozenset[str]) -> bool:
+    """True for a request asked under an address (an IP, `localhost`), one of `names`,
+    or with no `Host` at all (no browser sends that)."""
+    name = host_name(host)
+    if not name or name == "localhost" or name.endswith(".localhost") or name in names:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def message(text: str) -> tuple[str, Any] | None:

@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,15 @@ from textual_serve.server import Server
 from game.core.text import shown
 from game.persist import files
 from game.persist.classstore import STORE_FILE, ClassStore, Event, StoreError
-from game.web.guard import MAX_INPUT, clamp_size, message, origin_allowed
+from game.web.guard import (
+    MAX_INPUT,
+    clamp_size,
+    host_allowed,
+    host_name,
+    message,
+    origin_allowed,
+    own_names,
+)
 from game.web.limits import (  # noqa: F401 (the server's names for them)
     DEFAULT_GAME_MEMORY_MB,
     DEFAULT_MAX_GAMES,
@@ -146,9 +154,12 @@ class GameServer(Server):
         max_games: int = DEFAULT_MAX_GAMES,
         saves_dir: Path | None = None,
         say: Callable[[str], None] | None = None,
+        allow_hosts: Iterable[str] = (),
         **options: Any,
     ) -> None:
         super().__init__(command, **options)
+        #: the names a request's `Host` may give (besides addresses): see game/web/guard.py
+        self.host_names = own_names(self.public_url, allow_hosts)
         if launchers is None:
             argv = shlex.split(command, posix=os.name != "nt")
             launchers = Launchers(ExecLauncher(argv, DEFAULT_GAME_MEMORY_MB), None, self.say)
@@ -186,7 +197,32 @@ class GameServer(Server):
     async def _make_app(self) -> web.Application:
         app: web.Application = await super()._make_app()
         app.add_routes(self.extra_routes())
+        app.middlewares.append(self._host_guard)
         return app
+
+    @web.middleware
+    async def _host_guard(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        """Refuse a request asked under a name this server does not know (DNS rebinding:
+        a page of another site that points its own name at this machine)."""
+        if host_allowed(request.host, self.host_names):
+            return await handler(request)
+        name = host_name(request.host)[:80]
+        now = time.monotonic()
+        if now - self._refused.get("host:" + name, -60.0) > 60.0:  # once a minute each
+            self._refused["host:" + name] = now
+            self.say(
+                f"Refused a request for the name '{name}', which this server does not know "
+                f"as its own. If students reach it by that name, restart with "
+                f"--allow-host {name}"
+            )
+        raise web.HTTPMisdirectedRequest(
+            text=f"This game server does not answer to the name '{name}': use the address "
+            "your teacher gave you."
+        )
 
     async def on_startup(self, app: web.Application) -> None:
         await self.launchers.open()
