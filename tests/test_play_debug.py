@@ -1,7 +1,10 @@
-"""`play --debug` (line mode): exact meter values, flags, the scene id and its file:line."""
+"""`play --plain --debug` (line mode): exact meter values, flags, the scene id and its
+file:line, visits. Without --plain, `play --debug` is the app with its debug panel:
+tests/tui/test_tui_debug.py."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +41,8 @@ def test_debug_lines_follow_the_game(tmp_path: Path):
     assert f"[debug] scene 'yard' at {MINI}/scenes.toml:31" in out
     assert "[debug] meters: trust=5 (0..10), heat=2 (0..5)" in out
     assert "[debug] flags: warmed" in out
+    assert "[debug] visits: hall 1, yard 1" in out
+    assert "[debug] seed" not in out  # the mini story has no random routes
     # the ending too ("Wait." ends by rank: trust 5 is the good ending)
     assert f"[debug] ending 'good' at {MINI}/endings.toml:1" in out
 
@@ -64,18 +69,19 @@ def test_without_debug_there_is_none(tmp_path: Path):
     assert "[debug]" not in result.stdout
 
 
-def test_debug_alone_plays_in_line_mode(tmp_path: Path):
-    """`play --debug` without --plain: the author's view is line mode's."""
+def test_debug_says_the_seed_of_random_routes(tmp_path: Path):
+    """A story with random routes: the seed of the game and the draws made so far."""
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "game",
             "play",
-            str(MINI),
+            str(MINI.parent / "additions"),
+            "--plain",
             "--debug",
             "--role",
-            "bob",
+            "keeper",
             "--saves-dir",
             str(tmp_path),
         ],
@@ -85,4 +91,4 @@ def test_debug_alone_plays_in_line_mode(tmp_path: Path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert f"[debug] scene 'yard' at {MINI}/scenes.toml:31" in result.stdout
+    assert re.search(r"\[debug\] seed \d+, 0 draws", result.stdout), result.stdout

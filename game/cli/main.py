@@ -166,8 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--debug",
         action="store_true",
-        help="play in line mode showing exact meter values, flags, the scene id and its "
-        "file:line under each scene (for authors)",
+        help="show exact meter values, flags, the scene id and its file:line, visits and "
+        "the random seed: in a panel (F12 or ctrl+d hides it), or under each scene with "
+        "--plain (for authors)",
     )
     play.add_argument(
         "--from",

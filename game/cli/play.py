@@ -92,8 +92,6 @@ def cmd_play(args: argparse.Namespace) -> int:
         from game.cli.duo import resume_duo
 
         return resume_duo(args, story, folder, loaded)
-    if getattr(args, "debug", False):
-        args.plain = True  # the author's view is line mode's: every value in plain text
     if args.plain:
         return play_plain(args, story, folder, loaded, start, loaded_from)
     from game.tui.app import run_app
@@ -112,6 +110,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         private_saves=args.autosave_slot == "unique",
         player=player(args),
         served=getattr(args, "served", False),
+        debug=getattr(args, "debug", False),
     )
 
 

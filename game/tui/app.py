@@ -22,9 +22,9 @@ from textual.theme import Theme
 from game.core.model import Story
 from game.format.watch import Fingerprint, fingerprint
 from game.tui import settings
+from game.tui.debugging import Debugging
 from game.tui.messages import ChoicePicked
 from game.tui.screens.title import TitleScreen
-from game.tui.watching import Watching
 
 # For a fast first frame only the title screen is imported with the app: every other
 # screen (and its widgets), the engine and the saves (cattrs) are imported in the
@@ -50,7 +50,7 @@ def game_commands() -> type[Provider]:
     return GameCommands
 
 
-class GameApp(Watching):
+class GameApp(Debugging):
     """Cooperate or Else! in a terminal (or a browser, through textual-serve)."""
 
     CSS_PATH = "app.tcss"
@@ -92,8 +92,11 @@ class GameApp(Watching):
         private_saves: bool = False,
         player: saves.Player | None = None,
         served: bool = False,
+        debug: bool = False,
     ) -> None:
         super().__init__()
+        #: `play --debug`: a debug panel under the scene and the ending (F12/ctrl+d)
+        self.debug = debug
         #: who plays (`--name`/`--team`); a served game asks first
         self.player = player
         self.served = served

@@ -240,7 +240,7 @@ def test_the_debrief_replays_the_game(story: Story) -> None:
         state = engine.choose(story, state, choice)
     states = engine.timeline(story, state)
     assert [s.meters["heat"] for s in states] == [2, 4, 4]
-    moves = biggest_moves(story, states)
+    moves = biggest_moves(story, engine.events(story, state))
     assert [(m.scene_id, m.choice_id, m.changes) for m in moves] == [
         ("hall", "cold", {"trust": -1, "heat": 2})
     ]

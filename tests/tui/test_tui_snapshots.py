@@ -76,3 +76,17 @@ def test_load_screen(
 def test_ending(snap_compare: SnapCompare, story: Story, saves_dir: Path, size) -> None:
     app = make_app(story, saves_dir, role="alice")
     assert snap_compare(app, press=["n", "2", "2"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_debug_panel(
+    snap_compare: SnapCompare,
+    story: Story,
+    saves_dir: Path,
+    size,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `play --debug`: the panel under the scene after one choice (paths from the checkout)
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    app = make_app(story, saves_dir, role="alice", debug=True)
+    assert snap_compare(app, press=["n", "1"], terminal_size=size)

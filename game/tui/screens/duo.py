@@ -25,6 +25,7 @@ from game.core import duo, engine
 from game.core.duo import RoundResult
 from game.core.text import meter_line
 from game.session.duo import AWAY, HERE, LEFT, DuoError, DuoSession, Partner
+from game.tui.recap import choice_text, round_choice_texts
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.meters import MetersPanel
 from game.tui.widgets.story_text import StoryText
@@ -159,9 +160,9 @@ class DuoScreen(Screen[None]):
         title = next(r.title for r in duo.duo_of(self.story).rounds if r.id == result.round)
         me = None if self.session.is_local else self.session.role
         lines = [f"{title}: what each side did"]
+        texts = round_choice_texts(self.story, self.session.state, result)
         for item in result.moves:
-            choice = self.story.scenes[item.scene].choice(item.choice)
-            text = choice.text if choice is not None else item.choice
+            text = texts[item.role]
             who = "You" if item.role == me else self.session.label(item.role)
             lines.append(f"  {who}: {text}")
         lines.append("  Meters: " + meter_line(self.story, result.after, result.before))
@@ -196,8 +197,10 @@ class DuoScreen(Screen[None]):
             other = session.label(session.other(session.role))
             mine = state.pending.get(session.role, "")
             at = state.scenes.get(session.role)
-            chosen = self.story.scenes[at].choice(mine) if at else None
-            said = f"\n\nYou chose: {chosen.text}" if chosen is not None else ""
+            seen = duo.view(self.story, state, session.role)
+            said = (
+                f"\n\nYou chose: {choice_text(self.story, at, mine, seen)}" if at and mine else ""
+            )
             notice.update(Content(f"Waiting for {other} to choose…{said}"))
             title.update(Content(""))
             text.show([])

@@ -5,7 +5,6 @@ for discussion; one centred column of readable width."""
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -25,28 +24,35 @@ from game.core import engine
 from game.core.engine import GameState
 from game.core.feedback import effects_line
 from game.core.model import Story
+from game.tui.recap import choice_text, game_events, last_move, news_line, timeline
 from game.tui.screens.base import GameScreen
 from game.tui.widgets.chart import MeterChart
+from game.tui.widgets.debug import DebugPanel, debug_panels
 from game.tui.widgets.prompts import numbered
 from game.tui.widgets.story_text import StoryText
 
 
 @attrs.frozen
 class Move:
-    """One choice of the game and what it did to the meters."""
+    """One choice of the game and what it did to the meters (news apart)."""
 
     step: int
     scene_id: str
     choice_id: str
     changes: dict[str, int]
     weight: float
+    #: the state the choice was made in (its text reads as the player read it)
+    seen: GameState | None = None
 
 
-def biggest_moves(story: Story, states: list[GameState], limit: int = 3) -> list[Move]:
-    """The choices that moved the meters most, each meter's change scaled by its range."""
+def biggest_moves(story: Story, events: Sequence[engine.Event], limit: int = 3) -> list[Move]:
+    """The choices that moved the meters most, each meter's change scaled by its range;
+    `events` is the game's (`engine.events`): only a choice's own effect counts, not the
+    news that came after it."""
     moves = []
-    for step, (before, after) in enumerate(itertools.pairwise(states), start=1):
-        scene_id, choice_id = after.history[-1]
+    choices = (event for event in events if event.kind == "choice")
+    for step, event in enumerate(choices, start=1):
+        before, after = event.before, event.after
         changes = {
             m: after.meters[m] - before.meters[m]
             for m in story.meters
@@ -57,16 +63,15 @@ def biggest_moves(story: Story, states: list[GameState], limit: int = 3) -> list
             for m, delta in changes.items()
         )
         if changes:
-            moves.append(Move(step, scene_id, choice_id, changes, weight))
+            moves.append(Move(step, event.scene, event.choice, changes, weight, before))
     moves.sort(key=lambda move: (-move.weight, move.step))
     return sorted(moves[:limit], key=lambda move: move.step)
 
 
 def move_renderable(story: Story, move: Move) -> Table:
     scene = story.scenes.get(move.scene_id)
-    choice = scene.choice(move.choice_id) if scene is not None else None
     title = scene.title if scene is not None else move.scene_id
-    text = choice.text if choice is not None else move.choice_id
+    text = choice_text(story, move.scene_id, move.choice_id, move.seen)
     effects = ", ".join(f"{story.meters[m].label} {delta:+d}" for m, delta in move.changes.items())
     return numbered(
         move.step, Text.assemble((title, "bold"), ": ", text), Text(effects, style="italic")
@@ -105,12 +110,16 @@ class EndingScreen(GameScreen[None]):
         story, state = self.story, self.state
         ending = engine.current_ending(story, state)
         assert ending is not None, "the ending screen needs a finished game"
-        states = engine.timeline(story, state)
+        events = game_events(story, state) or []
+        states = timeline(events) or [state]
         yield Header()
         with VerticalScroll(id="ending-scroll"):
-            if len(states) >= 2:
-                said = effects_line(story, states[-2], states[-1])
-                yield Static(Content(f"Last choice: {said}"), id="ending-feedback")
+            move = last_move(story, state, events=events)
+            if move is not None:  # the choice's own effect; news that came with it apart
+                said = f"Last choice: {effects_line(story, move.before, move.after)}"
+                if move.news:
+                    said += f"\n{news_line(story, move.news)}"
+                yield Static(Content(said), id="ending-feedback")
             yield Static(Content.styled("The End", "dim"), id="ending-kicker")
             yield Static(Content.styled(ending.title, "bold"), id="ending-title")
             yield StoryText(engine.shown_text(story, state), id="ending-text")
@@ -120,7 +129,7 @@ class EndingScreen(GameScreen[None]):
             label_width = max((len(m.label) for m in story.meters.values()), default=0)
             for meter in story.meters.values():
                 yield MeterChart(meter, [s.meters[meter.id] for s in states], label_width)
-            moves = biggest_moves(story, states)
+            moves = biggest_moves(story, events)
             if moves:
                 yield Static(
                     Content.styled("The choices that moved them most", "bold $text-accent"),
@@ -138,6 +147,7 @@ class EndingScreen(GameScreen[None]):
             yield Button("New game", id="new_game", compact=True, variant="primary")
             yield Button("Transcript", id="transcript", compact=True)
             yield Button("Quit", id="quit", compact=True)
+        yield from debug_panels(self.app)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -145,6 +155,8 @@ class EndingScreen(GameScreen[None]):
         self.title = self.story.title
         self.sub_title = role.label if role is not None else self.state.role
         self.query_one("#ending-scroll", VerticalScroll).focus()
+        for panel in self.query(DebugPanel):
+            panel.show(self.story, self.state)
         self.mark_ready()
 
     @on(Button.Pressed)

@@ -9,7 +9,6 @@ has read to its end (PgDn/PgUp scroll it from the choices; Tab moves to the text
 
 from __future__ import annotations
 
-import contextlib
 from typing import ClassVar
 
 from textual import on
@@ -24,8 +23,10 @@ from game.core.engine import GameState
 from game.core.feedback import effects_line, scene_reading
 from game.core.model import Story
 from game.tui.messages import ChoicePicked
+from game.tui.recap import last_move, news_line
 from game.tui.screens.base import GameScreen
 from game.tui.widgets.choices import ChoiceList
+from game.tui.widgets.debug import DebugPanel, debug_panels
 from game.tui.widgets.history import HistoryPanel
 from game.tui.widgets.meters import MetersPanel
 from game.tui.widgets.story_text import StoryText
@@ -92,6 +93,7 @@ class SceneScreen(GameScreen[None]):
             with Vertical(id="scene-side"):
                 yield MetersPanel(id="meters")
                 yield HistoryPanel(id="history")
+        yield from debug_panels(self.app)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,6 +107,7 @@ class SceneScreen(GameScreen[None]):
         self.meters = self.query_one(MetersPanel)
         self.history = self.query_one(HistoryPanel)
         self.history.display = False
+        self.debug_panel = next(iter(self.query(DebugPanel)), None)
         self.show(self.story, self.state)
         self.choices.focus()
         self.mark_ready()
@@ -120,8 +123,13 @@ class SceneScreen(GameScreen[None]):
         role = story.roles.get(state.role)
         self.title = story.title
         self.sub_title = role.label if role is not None else state.role
-        before = self.state_before(story, state, last)
-        feedback = f"Last choice: {effects_line(story, before, state)}" if before else ""
+        move = last_move(story, state, last)
+        before = move.before if move is not None else None
+        feedback = ""
+        if move is not None:  # the choice's own effect; news that came with it apart
+            feedback = f"Last choice: {effects_line(story, move.before, move.after)}"
+            if move.news:
+                feedback += f"\n{news_line(story, move.news)}"
         self.scene_feedback.update(Content(feedback))
         self.scene_feedback.display = bool(feedback)
         self.scene_title.update(Content.styled(scene.title, "bold"))
@@ -134,23 +142,8 @@ class SceneScreen(GameScreen[None]):
         self.choices.show(self.shown_options)
         self.meters.show(story, state.meters, before.meters if before else None)
         self.history.show(story, state)
-
-    @staticmethod
-    def state_before(story: Story, state: GameState, last: GameState | None) -> GameState | None:
-        """The state before the last choice of `state`: `last`, the state shown before,
-        when `state` is one choice on from it; else replayed (undo, load)."""
-        if not state.history:
-            return None
-        if (
-            last is not None
-            and last.role == state.role
-            and last.origin == state.origin
-            and last.history == state.history[:-1]
-        ):
-            return last
-        with contextlib.suppress(engine.GameError):  # no change shown beats a crash
-            return engine.undo(story, state)
-        return None
+        if self.debug_panel is not None:
+            self.debug_panel.show(story, state)
 
     def mark_more(self) -> None:
         """Say "more below" on the choices' border while the text goes on below."""

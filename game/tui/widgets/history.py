@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from game.core.engine import GameState
 from game.core.model import Story
+from game.tui.recap import choice_text, seen_states
 from game.tui.widgets.prompts import numbered
 
 
@@ -21,13 +22,26 @@ def history_renderable(story: Story, state: GameState) -> Group:
         parts.append(Text(f"Started at: {name}", style="italic"))
     if not state.history:
         parts.append(Text("No choices made yet.", style="dim"))
+    news = news_by_step(story, state)
+    parts.extend(news.get(0, ()))
+    seen = seen_states(story, state)  # each choice reads as it did when it was made
     for step, (scene_id, choice_id) in enumerate(state.history, start=1):
         scene = story.scenes.get(scene_id)
-        choice = scene.choice(choice_id) if scene is not None else None
         title = scene.title if scene is not None else scene_id
-        made = choice.text if choice is not None else choice_id
+        made = choice_text(story, scene_id, choice_id, seen[step - 1])
         parts.append(numbered(step, Text(title, style="bold"), Text(f"→ {made}")))
+        parts.extend(news.get(step, ()))
     return Group(*parts)
+
+
+def news_by_step(story: Story, state: GameState) -> dict[int, list[Text]]:
+    """A line for each piece of news, by the number of choices made before it came."""
+    lines: dict[int, list[Text]] = {}
+    for at, inject_id in state.news:
+        inject = story.injects.get(inject_id)
+        title = inject.title if inject is not None else inject_id
+        lines.setdefault(at, []).append(Text(f"  News: {title}", style="italic"))
+    return lines
 
 
 class HistoryPanel(VerticalScroll, can_focus=False):
