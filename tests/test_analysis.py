@@ -645,3 +645,12 @@ def test_author_commands_do_not_import_textual(args):
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.stderr.strip().endswith("NO-TEXTUAL"), result.stderr
+
+
+def test_explore_text_marks_the_choices_whose_destination_is_drawn(cli):
+    out = cli("explore", str(EXPLORE / "chance"))[1]
+    assert "A * marks a choice whose destination is drawn at random" in out
+    assert "rich    in 2 choices: hall/dice* → vault/grab*" in out
+    assert "hall/leave*" not in out and "hall/leave" in out
+    plain = cli("explore", str(MINI))[1]
+    assert "*" not in plain

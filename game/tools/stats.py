@@ -22,7 +22,7 @@ from game.format.locate import Locator
 from game.tools.explore import analysis
 from game.tools.explore.analysis import RandomReport, RoleReport
 from game.tools.explore.asserts import SCENE, AssertReport, check_asserts
-from game.tools.explore.formatting import violation_text
+from game.tools.explore.formatting import steps_text, violation_text
 from game.tools.static import StoryWarning, flag_warnings
 
 #: the search `check` runs per role; past it, the warnings that need it are skipped
@@ -200,9 +200,7 @@ def _map_reachable(story: Story) -> set[str]:
 
 
 def _via(path: analysis.Path) -> str:
-    if not path:
-        return "at the start"
-    return "via " + " → ".join(f"{s}/{c}" for s, c in path)
+    return "via " + steps_text(path) if path else "at the start"
 
 
 def story_warnings(

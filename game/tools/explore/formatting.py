@@ -17,8 +17,24 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'s' * (n != 1)}"
 
 
-def _steps(path: Path) -> str:
-    return " → ".join(f"{scene}/{choice}" for scene, choice in path) or "(at the start)"
+def steps_text(path: Path, drawn: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """`scene/choice → ...`; a choice in `drawn` (its destination drawn at random)
+    marked `*`."""
+    return " → ".join(f"{s}/{c}{'*' * ((s, c) in drawn)}" for s, c in path) or "(at the start)"
+
+
+def drawn_choices(story: Story) -> frozenset[tuple[str, str]]:
+    """The (scene, choice) pairs whose destination may be drawn at random."""
+    return frozenset(
+        (sid, c.id) for sid, scene in story.scenes.items() for c in scene.choices if c.random
+    )
+
+
+#: the line under the heading of a story with random routes
+DRAWN_NOTE = (
+    "A * marks a choice whose destination is drawn at random: a path through one is a "
+    "path some draws take."
+)
 
 
 def explore_json(
@@ -85,6 +101,13 @@ def explore_text(
     fail."""
     shown = asserts if asserts is not None and asserting_texts(story) else {}
     out = [f"Exploring '{story.title}' ({story.id} v{story.version}) from each role's start."]
+    drawn = drawn_choices(story)
+    if drawn:
+        out.append(DRAWN_NOTE)
+
+    def _steps(path: Path) -> str:
+        return steps_text(path, drawn)
+
     for role, r in reports.items():
         out.append("")
         status = (
@@ -192,16 +215,11 @@ def _state_words(state: engine.GameState) -> str:
     return f"{meters}; flags: {flags}" if meters else f"flags: {flags}"
 
 
-def _via(path: Path) -> str:
-    return " → ".join(f"{scene}/{choice}" for scene, choice in path) or "(at the start)"
-
-
 def violation_text(v: AssertViolation) -> str:
     """One line: where, how many states, the first of them and a way there."""
     many = f"{v.states:,} state{'s' * (v.states != 1)}"
-    return (
-        f"{v.where}: `asserts` fails in {many}, first via {_via(v.path)} ({_state_words(v.state)})"
-    )
+    way = steps_text(v.path)
+    return f"{v.where}: `asserts` fails in {many}, first via {way} ({_state_words(v.state)})"
 
 
 def asserts_lines(report: AssertReport) -> list[str]:
