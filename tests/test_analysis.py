@@ -654,3 +654,6 @@ def test_explore_text_marks_the_choices_whose_destination_is_drawn(cli):
     assert "hall/leave*" not in out and "hall/leave" in out
     plain = cli("explore", str(MINI))[1]
     assert "*" not in plain
+    data = json.loads(cli("explore", str(EXPLORE / "chance"), "--json")[1])
+    assert data["drawn"] == [["hall", "dice"], ["vault", "grab"]]
+    assert json.loads(cli("explore", str(MINI), "--json")[1])["drawn"] == []

@@ -87,6 +87,7 @@ def explore_json(
         "unreachable_scenes": [
             s for s, scene in story.scenes.items() if s not in reached and not scene.round
         ],
+        "drawn": [list(step) for step in sorted(drawn_choices(story))],
         "roles": roles,
     }
 
