@@ -127,28 +127,38 @@ def _key(folder: Path) -> str | None:
 # are themselves.
 
 
-def _encode(value: Any) -> Any:
+def _encode(value: Any, memo: dict[int, Any]) -> Any:
+    """`value` as marshal data; `memo` holds what each object (by id) made, for the
+    objects a story shares (equal conditions, effects)."""
     kind = type(value)
     itself = _ITSELF
     fields = _FIELDS.get(kind)
     if fields is not None:
-        return (
-            _TAG[kind],
-            [
-                v if type(v) in itself else _encode(v)
-                for v in [getattr(value, name) for name in fields]
-            ],
-        )
+        done = memo.get(id(value))
+        if done is None:
+            done = memo[id(value)] = (
+                _TAG[kind],
+                [
+                    v if type(v) in itself else _encode(v, memo)
+                    for v in [getattr(value, name) for name in fields]
+                ],
+            )
+        return done
     if kind in itself:
         return value
     if kind is tuple:
-        return [v if type(v) in itself else _encode(v) for v in value]
+        return [v if type(v) in itself else _encode(v, memo) for v in value] if value else []
     if kind is frozenmap.FrozenMap or kind is dict:
-        return {k: v if type(v) in itself else _encode(v) for k, v in value.items()}
+        done = memo.get(id(value))
+        if done is None:
+            done = memo[id(value)] = {
+                k: v if type(v) in itself else _encode(v, memo) for k, v in value.items()
+            }
+        return done
     if isinstance(value, enum.Enum):  # a meter's `good`: its value; the field converts back
         return value.value
     if isinstance(value, Mapping):
-        return {k: _encode(v) for k, v in value.items()}
+        return {k: _encode(v, memo) for k, v in value.items()}
     return value
 
 
@@ -199,8 +209,13 @@ class LazyScenes(Mapping[str, Scene]):
 
 def dumps(story: Story) -> bytes:
     """The story as marshal data, each scene a blob of its own."""
-    fields = {f.name: _encode(getattr(story, f.name)) for f in attrs.fields(Story)}
-    fields["scenes"] = {k: marshal.dumps(_encode(s)) for k, s in story.scenes.items()}
+    memo: dict[int, Any] = {}  # (the story holds every object it names: ids stay theirs)
+    fields = {
+        f.name: _encode(getattr(story, f.name), memo)
+        for f in attrs.fields(Story)
+        if f.name != "scenes"
+    }
+    fields["scenes"] = {k: marshal.dumps(_encode(s, memo)) for k, s in story.scenes.items()}
     return marshal.dumps(fields)
 
 

@@ -116,7 +116,7 @@ class ShapeChecks(LoadState):
                     continue
                 if not ID.match(item_id):
                     f.problem(where, "ids use a-z, 0-9 and _, starting with a letter")
-                if kind in ("scenes", "endings") and _partial(table):
+                if "title" not in table and kind in ("scenes", "endings") and _partial(table):
                     self.partials.append((kind, item_id, f, table))
                     continue
                 if item_id in target:

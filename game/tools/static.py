@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -57,10 +58,14 @@ class StoryWarning:
         return f"{self.path}:{self.line}: warning: {self.message}"
 
 
+#: the order of warnings (their fields' order), as a sort key: quicker than comparing them
+in_order = operator.attrgetter(*(f.name for f in attrs.fields(StoryWarning)))
+
+
 def grouped(warnings: Iterable[StoryWarning], over: int = GROUP_OVER) -> list[StoryWarning]:
     """The warnings with each kind that has more than `over` of them as one line, at
     the place of its first; kinds without a group line stay as they are."""
-    warnings = sorted(warnings)
+    warnings = sorted(warnings, key=in_order)
     kinds: dict[str, list[StoryWarning]] = {}
     for w in warnings:
         kinds.setdefault(w.code, []).append(w)
@@ -75,7 +80,7 @@ def grouped(warnings: Iterable[StoryWarning], over: int = GROUP_OVER) -> list[St
         first = items[0]
         message = f"{len(items):,} {GROUPS[code]}: {shown}{more} (see --all)"
         result.append(StoryWarning(first.path, first.line, message, code, "", first.column))
-    return sorted(result)
+    return sorted(result, key=in_order)
 
 
 # -- the map --------------------------------------------------------------------------
@@ -91,10 +96,15 @@ def map_reachable(story: Story, starts: Iterable[str] | None = None) -> set[str]
     scenes = story.scenes
     while todo:
         for choice in scenes[todo.pop()].choices:
-            for goto in choice.destinations:
-                if goto not in seen and goto in scenes:
-                    seen.add(goto)
-                    todo.append(goto)
+            goto = choice.goto
+            if goto not in seen and goto in scenes:
+                seen.add(goto)
+                todo.append(goto)
+            if choice.routes or choice.random:  # (quick: most choices have neither)
+                for goto in choice.destinations:
+                    if goto not in seen and goto in scenes:
+                        seen.add(goto)
+                        todo.append(goto)
     return seen
 
 
@@ -141,8 +151,9 @@ def flag_warnings(story: Story, warn: Callable[..., None]) -> None:
                     clearers.setdefault(flag, (scene.file, choice.line))
             if choice.requires is not None:
                 tested(choice.requires, scene.file, choice.line)
-            for when in choice.deciders:
-                tested(when, scene.file, choice.line)
+            if choice.routes or choice.random:
+                for when in choice.deciders:
+                    tested(when, scene.file, choice.line)
     for ending in story.endings.values():
         tested(ending.when, ending.file, ending.line)
         tested(getattr(ending, "asserts", None), ending.file, ending.line)
@@ -224,7 +235,7 @@ def static_warnings(
                 "meter-unmoved",
                 meter,
             )
-    return sorted(set(found))
+    return sorted(set(found), key=in_order)
 
 
 def quick_check(story: Story, folder: Path) -> tuple[list[StoryWarning], QuickStats]:
@@ -243,7 +254,7 @@ def quick_check(story: Story, folder: Path) -> tuple[list[StoryWarning], QuickSt
             StoryWarning(p.path, p.line, p.message, "control-character")
             for p in control_problems(folder)
         ]
-        return sorted(set(warnings)), quick_stats(story, reaches)
+        return sorted(set(warnings), key=in_order), quick_stats(story, reaches)
     finally:
         if collecting:
             gc.enable()
