@@ -7,7 +7,7 @@ import pytest
 from duo_support import STORY, make_story, play, scene
 
 from game.core import duo
-from game.core.model import Bound, Choice, Condition, Ending
+from game.core.model import Bound, Choice, Condition, Ending, Route
 from game.tools.documents.duo_transcript import played_rounds, render_duo_transcript
 from game.tools.explore.duo import explore_duo
 from game.tools.explore.duo_report import duo_json, duo_text
@@ -123,14 +123,20 @@ def test_an_unfinished_duo_transcript_says_so():
 
 def test_the_search_applies_the_rules_of_play_exactly():
     """The compiled round of the search and game.core.duo agree on every round of many
-    random games: ending, next scenes, meters and the flags that matter."""
+    random games: ending, next scenes, meters and the flags that matter (and, in a
+    story that counts visits, the scenes each side has seen)."""
     import random
 
     from game.tools.explore.duo import _Compiled
 
-    for story in (STORY, make_story(*STORY.scenes.values())):
+    for story in (STORY, make_story(*STORY.scenes.values()), visiting_story()):
         compiled = _Compiled(story)
         sides = compiled.sides
+
+        def seen(state, side, story=story, compiled=compiled):
+            visits = duo.view(story, state, side).visits
+            return sum(compiled.seen_bit.get(s, 0) for s, n in visits.items() if n)
+
         for seed in range(150):
             rng = random.Random(seed)
             state = duo.new_duo(story)
@@ -138,39 +144,69 @@ def test_the_search_applies_the_rules_of_play_exactly():
                 scenes = tuple(state.scenes[s] for s in sides)
                 meters = tuple(state.meters[m.id] for m in compiled.meters)
                 bits = compiled.mask(state.flags)
+                seens = tuple(seen(state, side) for side in sides)
                 picks = []
-                for side, at in zip(sides, scenes, strict=True):
-                    open_ = compiled.open_choices(side, at, meters, bits)
+                for side, at, mine in zip(sides, scenes, seens, strict=True):
+                    open_ = compiled.open_choices(side, at, meters, bits, mine)
                     assert [c.id for c in open_] == [
                         o.choice_id for o in duo.options(story, state, side) if o.open
                     ]
                     picks.append(rng.choice(open_))
-                ending, nxt, after, flags = compiled.round_outcome(tuple(picks), meters, bits)
+                outcome = compiled.round_outcome(tuple(picks), meters, bits, seens)
+                ending, nxt, after, flags = outcome
                 for side, pick in zip(sides, picks, strict=True):
                     state = duo.move(story, state, side, pick.id)
                 assert after == tuple(state.meters[m.id] for m in compiled.meters)
                 assert flags == compiled.mask(state.flags)
-                if ending is None and compiled.stuck(nxt, after, flags):
-                    ending = compiled.resolve_end(after, flags)
+                if ending is None:
+                    now = compiled.arrive(nxt, seens)
+                    if compiled.stuck(nxt, after, flags, now):
+                        ending = compiled.resolve_end(after, flags, now[0])
                 assert ending == state.ending
                 if ending is None:
                     assert nxt == tuple(state.scenes[s] for s in sides)
+                    assert now == tuple(seen(state, side) for side in sides)
 
 
-def test_a_duo_summit_that_counts_visits_is_not_searched_and_says_why():
-    import attrs
-
-    from game.core.model import Bound, Condition
-
-    if "visits" not in attrs.fields_dict(Condition):
-        pytest.skip("this model has no visits")
-    counting = Condition(visits={"u1": Bound(1)})
-    story = make_story(
-        scene("u1", "r1", "us", Choice("go", "Go.", "end", requires=counting)),
-        scene("c1", "r1", "cn", Choice("go", "Go.", "end")),
+def visiting_story():
+    """The host goes through the left or the right door; only who saw the left one can
+    recall it (a deal), and leaving from the last scene, seen once, is a walkout (a
+    route read while the round is settled, the side still at that scene)."""
+    seen_left = Condition(visits={"ua": Bound(1)})
+    here_once = Condition(visits={"u3": Bound(None, 1)})
+    return make_story(
+        scene("u1", "r1", "us", Choice("left", "Left.", "ua"), Choice("right", "Right.", "ub")),
+        scene("ua", "r2", "us", Choice("on", "On.", "u3", effects={"trust": 1})),
+        scene("ub", "r2", "us", Choice("on", "On.", "u3")),
+        scene(
+            "u3",
+            "r3",
+            "us",
+            Choice(
+                "recall", "Recall the left door.", "end", requires=seen_left, effects={"trust": 5}
+            ),
+            Choice("leave", "Leave.", "end", routes=(Route(here_once, "end:walkout"),)),
+        ),
+        scene("c1", "r1", "cn", Choice("wait", "Wait.", "c2")),
+        scene("c2", "r2", "cn", Choice("wait", "Wait.", "c3")),
+        scene("c3", "r3", "cn", Choice("wait", "Wait.", "end")),
     )
+
+
+def test_a_duo_summit_that_counts_visits_is_searched():
+    """Each side is at a scene once at most (its choices lead to the next round), so
+    the search keeps, per side, which counted scenes it has seen."""
+    story = visiting_story()
     report = explore_duo(story)
-    assert report.states == 0 and not report.complete and "visits" in report.not_searched
-    assert "not searched" in duo_text(story, report)
+    assert report.complete and not report.not_searched
+    assert report.states == 5  # round 1; r2 at ua or ub; r3 at u3, having seen ua or not
+    assert report.unreachable_endings == ("boom", "draw")
+    assert report.endings["deal"] == (
+        (("u1", "left"), ("ua", "on"), ("u3", "recall")),
+        (("c1", "wait"), ("c2", "wait"), ("c3", "wait")),
+    )
+    for ending, pair in report.endings.items():
+        if pair is not None:
+            assert replay_pair(story, pair).ending == ending
     # and in play a side's own scenes count: u1 is being visited
-    assert [o.open for o in duo.options(story, duo.new_duo(story), "us")] == [True]
+    assert duo.view(story, duo.new_duo(story), "us").visits == {"u1": 1}

@@ -26,7 +26,6 @@ processes share the moves.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -136,11 +135,13 @@ def view(story: Story, state: DuoState, role: str) -> GameState:
     _side(story, role)
     history = tuple((m.scene, m.choice) for m in state.moves if m.role == role)
     scene = None if state.over else state.scenes[role]
-    # the side's `visits`: the scenes it has been at (one a round), the current one too
-    # (counted once, also when the side has already moved in this round)
-    visits = Counter(s for s, _ in history)
-    if scene is not None and role not in state.pending:
-        visits[scene] += 1
+    # the side's `visits`: the scenes it has been at and the one it is at. A side's
+    # choices lead to a scene of the next round, so each counts once at most (also while
+    # a round is settled, when its move is in the history and it is still at the scene)
+    been = {s for s, _ in history}
+    if scene is not None:
+        been.add(scene)
+    visits = dict.fromkeys(sorted(been), 1)
     return GameState(
         role=role,
         scene=scene,
@@ -148,7 +149,7 @@ def view(story: Story, state: DuoState, role: str) -> GameState:
         flags=state.flags,
         history=history,
         ending=state.ending,
-        visits=dict(visits),
+        visits=visits,
     )
 
 

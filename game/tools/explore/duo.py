@@ -30,8 +30,9 @@ from game.core.model import Choice, Condition, Story
 Step = tuple[str, str]  # (scene id, choice id)
 #: each side's moves, in side order
 Pair = tuple[tuple[Step, ...], ...]
-#: a joint state in the search: each side's scene, the meters, the flags' bits
-State = tuple[tuple[str, ...], tuple[int, ...], int]
+#: a joint state in the search: each side's scene, the meters, the flags' bits, and per
+#: side the bits of the counted scenes it has been at (see `_Compiled.seen_bit`)
+State = tuple[tuple[str, ...], tuple[int, ...], int, tuple[int, ...]]
 #: called now and then with (states so far, seconds)
 Progress = Callable[[int, float], None]
 
@@ -76,14 +77,15 @@ class DuoReport:
 # -- the story compiled for the search ---------------------------------------------------
 
 Meters = tuple[int, ...]
-Pred = Callable[[Meters, int], bool]
+#: a condition on (meters, flag bits, the bits of the counted scenes the side has seen)
+Pred = Callable[[Meters, int, int], bool]
 
 
-def _always(meters: Meters, flags: int) -> bool:
+def _always(meters: Meters, flags: int, seen: int = 0) -> bool:
     return True
 
 
-def _never(meters: Meters, flags: int) -> bool:
+def _never(meters: Meters, flags: int, seen: int = 0) -> bool:
     return False
 
 
@@ -110,9 +112,15 @@ class _Compiled:
         self.meters = list(story.meters.values())
         self.meter_index = {m.id: i for i, m in enumerate(self.meters)}
         tested: set[str] = set()
+        counted: set[str] = set()
         for cond in _play_conditions(story):
             tested |= _flags_of(cond)
+            counted |= _visits_of(cond)
         self.bit = {flag: 1 << i for i, flag in enumerate(sorted(tested))}
+        #: a bit per scene whose `visits` a condition counts. A side's choices lead to a
+        #: scene of the next round, so it is at each scene once at most: its count is 1
+        #: when the side has been (or is) there, else 0
+        self.seen_bit = {sid: 1 << i for i, sid in enumerate(sorted(counted))}
         first = self.sides[0]  # the ending is the pair's: its `when` reads the first side
         self.ending_order = [
             (e, self.pred(story.endings[e].when, first)) for e in story.ending_order
@@ -164,49 +172,78 @@ class _Compiled:
         if cond.roles and role not in cond.roles:
             return _never
         bounds = tuple((self.meter_index[m], b.min, b.max) for m, b in cond.meters.items())
+        visits = tuple((self.seen_bit[sid], b.min, b.max) for sid, b in cond.visits.items())
         need, never = self.mask(cond.flags), self.mask(cond.not_flags)
         inner = tuple(self.pred(c, role) for c in cond.any)
-        every = tuple(self.pred(c, role) for c in getattr(cond, "all", ()))
-        if not bounds and not inner and not every:
-            if not never:
-                return lambda meters, flags: flags & need == need
-            return lambda meters, flags: flags & need == need and not flags & never
+        every = tuple(self.pred(c, role) for c in cond.all)
+        if not bounds and not visits and not inner and not every:
 
-        def holds(meters: Meters, flags: int) -> bool:
+            def on_flags(meters: Meters, flags: int, seen: int = 0) -> bool:
+                return flags & need == need and not flags & never
+
+            return on_flags
+
+        def holds(meters: Meters, flags: int, seen: int = 0) -> bool:
             for index, low, high in bounds:
                 value = meters[index]
                 if (low is not None and value < low) or (high is not None and value > high):
                     return False
+            for bit, low, high in visits:
+                count = 1 if seen & bit else 0
+                if (low is not None and count < low) or (high is not None and count > high):
+                    return False
             if flags & need != need or flags & never:
                 return False
-            if every and not all(p(meters, flags) for p in every):
+            if every and not all(p(meters, flags, seen) for p in every):
                 return False
-            return not inner or any(p(meters, flags) for p in inner)
+            return not inner or any(p(meters, flags, seen) for p in inner)
 
         return holds
 
-    def open_choices(self, side: str, scene: str, meters: Meters, flags: int) -> list[_Choice]:
-        return [c for c in self.choices[side][scene] if c.requires(meters, flags)]
+    def open_choices(
+        self, side: str, scene: str, meters: Meters, flags: int, seen: int = 0
+    ) -> list[_Choice]:
+        return [c for c in self.choices[side][scene] if c.requires(meters, flags, seen)]
 
-    def resolve_end(self, meters: Meters, flags: int) -> str:
+    def resolve_end(self, meters: Meters, flags: int, seen: int = 0) -> str:
+        """The ending by rank, as the first side reads the endings (`seen`: its own)."""
         for eid, when in self.ending_order:
-            if when(meters, flags):
+            if when(meters, flags, seen):
                 return eid
         raise engine.GameError("no ending holds; the story needs a fallback ending without `when`")
 
-    def stuck(self, scenes: tuple[str, ...], meters: Meters, flags: int) -> tuple[str, ...]:
+    def arrive(self, scenes: tuple[str, ...], seens: tuple[int, ...]) -> tuple[int, ...]:
+        """Each side's seen bits once it is at its scene."""
+        return tuple(
+            seen | self.seen_bit.get(scene, 0) for scene, seen in zip(scenes, seens, strict=True)
+        )
+
+    def stuck(
+        self,
+        scenes: tuple[str, ...],
+        meters: Meters,
+        flags: int,
+        seens: tuple[int, ...] | None = None,
+    ) -> tuple[str, ...]:
         """The sides with nothing open at their scenes."""
+        seens = seens or (0,) * len(self.sides)
         return tuple(
             side
-            for side, scene in zip(self.sides, scenes, strict=True)
-            if not any(c.requires(meters, flags) for c in self.choices[side][scene])
+            for side, scene, seen in zip(self.sides, scenes, seens, strict=True)
+            if not any(c.requires(meters, flags, seen) for c in self.choices[side][scene])
         )
 
     def round_outcome(
-        self, picks: tuple[_Choice, ...], meters: Meters, flags: int
+        self,
+        picks: tuple[_Choice, ...],
+        meters: Meters,
+        flags: int,
+        seens: tuple[int, ...] | None = None,
     ) -> tuple[str | None, tuple[str, ...], Meters, int]:
-        """(ending or None, next scenes, meters, flags) after a round; the next scenes are
-        not checked for an open choice (`stuck` does)."""
+        """(ending or None, next scenes, meters, flags) after a round (`seens`: each
+        side's seen bits, its scene of this round included); the next scenes are not
+        checked for an open choice (`stuck` does)."""
+        seens = seens or (0,) * len(self.sides)
         values = list(meters)
         for choice in picks:
             for index, delta, low, high, *absolute in choice.effects:
@@ -215,13 +252,13 @@ class _Compiled:
             flags = (flags | choice.set) & ~choice.clear
         after = tuple(values)
         for eid, when in self.immediate:
-            if when(after, flags):
+            if when(after, flags, seens[0]):
                 return eid, (), after, flags
         gotos = []
-        for choice in picks:
+        for choice, seen in zip(picks, seens, strict=True):
             goto = choice.goto
             for when, target in choice.routes:
-                if when(after, flags):
+                if when(after, flags, seen):
                     goto = target
                     break
             gotos.append(goto)
@@ -230,7 +267,7 @@ class _Compiled:
             for goto in nxt:
                 if goto.startswith(engine.END_PREFIX):
                     return goto[len(engine.END_PREFIX) :], (), after, flags
-            return self.resolve_end(after, flags), (), after, flags
+            return self.resolve_end(after, flags, seens[0]), (), after, flags
         return None, nxt, after, flags
 
 
@@ -252,8 +289,16 @@ def _play_conditions(story: Story) -> Iterable[Condition]:
 
 def _flags_of(cond: Condition) -> set[str]:
     names = set(cond.flags | cond.not_flags)
-    for inner in cond.any:
+    for inner in (*cond.any, *cond.all):
         names |= _flags_of(inner)
+    return names
+
+
+def _visits_of(cond: Condition) -> set[str]:
+    """The scenes whose visits a condition counts."""
+    names = set(cond.visits)
+    for inner in (*cond.any, *cond.all):
+        names |= _visits_of(inner)
     return names
 
 
@@ -266,24 +311,11 @@ def explore_duo(
 ) -> DuoReport:
     """Search every joint state of the story's duo summit, breadth first."""
     began = time.perf_counter()
-    counting = [c for c in _play_conditions(story) if getattr(c, "counts_visits", False)]
-    if counting:
-        return DuoReport(
-            sides=duo.duo_of(story).roles,
-            states=0,
-            complete=False,
-            endings=dict.fromkeys(story.endings),
-            unreached_scenes={},
-            unopened_choices=(),
-            dead_ends=(),
-            seconds=0.0,
-            not_searched="a condition counts `visits`, which the search of joint states "
-            "does not track; random play (`explore --random N`) plays such stories",
-        )
     compiled = _Compiled(story)
     sides = compiled.sides
     starts = tuple(duo.duo_of(story).start[s] for s in sides)
-    first: State = (starts, tuple(m.start for m in compiled.meters), 0)
+    seen0 = compiled.arrive(starts, (0,) * len(sides))
+    first: State = (starts, tuple(m.start for m in compiled.meters), 0, seen0)
     parents: dict[State, tuple[State | None, tuple[Step, ...]]] = {first: (None, ())}
     endings: dict[str, Pair | None] = dict.fromkeys(story.endings)
     reached: dict[str, set[str]] = {s: set() for s in sides}
@@ -310,12 +342,12 @@ def explore_duo(
 
     stuck_at_start = tuple(
         side
-        for side, scene in zip(sides, starts, strict=True)
-        if not compiled.open_choices(side, scene, first[1], 0)
+        for side, scene, seen in zip(sides, starts, seen0, strict=True)
+        if not compiled.open_choices(side, scene, first[1], 0, seen)
     )
     queue: deque[State] = deque()
     if stuck_at_start:
-        at_start = compiled.resolve_end(first[1], 0)
+        at_start = compiled.resolve_end(first[1], 0, seen0[0])
         dead[(starts, stuck_at_start)] = [1, at_start, nobody]
         ended(at_start, nobody)
     else:
@@ -323,27 +355,28 @@ def explore_duo(
     complete = True
     while queue:
         state = queue.popleft()
-        scenes, meters, flags = state
+        scenes, meters, flags, seens = state
         options = []
-        for side, scene in zip(sides, scenes, strict=True):
+        for side, scene, seen in zip(sides, scenes, seens, strict=True):
             reached[side].add(scene)
-            open_ = compiled.open_choices(side, scene, meters, flags)
+            open_ = compiled.open_choices(side, scene, meters, flags, seen)
             opened.update((scene, c.id) for c in open_)
             options.append(open_)
         for picks in itertools.product(*options):
-            ending, nxt, after, bits = compiled.round_outcome(picks, meters, flags)
+            ending, nxt, after, bits = compiled.round_outcome(picks, meters, flags, seens)
             if ending is not None:
                 if endings[ending] is None:
                     ended(ending, path(state, _steps(scenes, picks)))
                 continue
-            key: State = (nxt, after, bits)
+            now_seen = compiled.arrive(nxt, seens)
+            key: State = (nxt, after, bits, now_seen)
             if key in parents or key in stuck_states:
                 continue
-            stuck = compiled.stuck(nxt, after, bits)
+            stuck = compiled.stuck(nxt, after, bits, now_seen)
             if stuck:
                 stuck_states.add(key)
                 last = _steps(scenes, picks)
-                end = compiled.resolve_end(after, bits)
+                end = compiled.resolve_end(after, bits, now_seen[0])
                 entry = dead.setdefault((nxt, stuck), [0, end, path(state, last)])
                 entry[0] += 1
                 ended(end, path(state, last))
