@@ -103,11 +103,16 @@ def _load_hotseat(story: Story, folder: Path, slot: str) -> DuoState | None:
 
 
 def _play(args: argparse.Namespace, story: Story, folder: Path, resume: DuoState | None) -> int:
+    from game.persist.saves import Player
+
     room = args.room
+    # --name/--team: the teacher's console shows a room's players
+    name, team = getattr(args, "name", None) or "", getattr(args, "team", None) or ""
+    who = Player(name, team) if name or team else None
     if args.plain:
         from game.plain.duogame import run_plain_duo
 
-        return run_plain_duo(story, folder, room=room, role=args.role, resume=resume)
+        return run_plain_duo(story, folder, room=room, role=args.role, resume=resume, player=who)
     from game.tui.duo_app import DuoLaunch, run_duo_app
 
     return run_duo_app(
@@ -115,4 +120,5 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, resume: DuoState
         folder,
         DuoLaunch(room=room, role=args.role, resume=resume),
         story_dir=args.story,
+        player=who,
     )

@@ -9,7 +9,7 @@ the teacher's console can use it at once:
 - `events`: what the teacher should hear about (a failed autosave, a partner leaving);
 - `rooms`, `seats` and `moves`: a duo summit's room, who holds each role, and its
   append-only list of moves (both sides', in order), so a game survives either side's
-  process dying and resumes when the side rejoins;
+  process dying and resumes when the side rejoins (`game.persist.classrooms`);
 - `injects`: news events the teacher sent, in order, to the folder or to one room;
 - `clock`: pause, resume and a time limit for every game of the folder.
 
@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import secrets
-import socket
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
@@ -30,12 +27,37 @@ from pathlib import Path
 
 import attrs
 
-from game.core.errors import MarALagoError
+from game.persist.classrooms import (
+    ROOM_TABLES,
+    SEAT_TIMEOUT,
+    Move,
+    Room,
+    RoomTables,
+    Seat,
+    SeatTaken,
+    StoreError,
+    holder_token,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SEAT_TIMEOUT",
+    "STORE_FILE",
+    "ClassStore",
+    "Clock",
+    "Event",
+    "GameRecord",
+    "Inject",
+    "Move",
+    "Room",
+    "Seat",
+    "SeatTaken",
+    "StoreError",
+    "holder_token",
+]
 
 STORE_FILE = "class.sqlite3"
 SCHEMA_VERSION = 1
-#: a seat whose holder has not been seen for this long is free to be taken again
-SEAT_TIMEOUT = 15.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS games (
@@ -75,38 +97,7 @@ CREATE TABLE IF NOT EXISTS clock (
     remaining REAL,
     updated_at REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS rooms (
-    code TEXT PRIMARY KEY,
-    story_id TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS seats (
-    room TEXT NOT NULL,
-    role TEXT NOT NULL,
-    game_id TEXT NOT NULL DEFAULT '',
-    holder TEXT NOT NULL DEFAULT '',
-    seen_at REAL NOT NULL,
-    left_at REAL,
-    PRIMARY KEY (room, role)
-);
-CREATE TABLE IF NOT EXISTS moves (
-    room TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    role TEXT NOT NULL,
-    scene TEXT NOT NULL,
-    choice TEXT NOT NULL,
-    at REAL NOT NULL,
-    PRIMARY KEY (room, seq)
-);
 """
-
-
-class StoreError(MarALagoError):
-    """The class store cannot be opened or written; the message says where and why."""
-
-
-class SeatTaken(StoreError):
-    """The role in this room is held by another live player."""
 
 
 @attrs.frozen
@@ -163,30 +154,7 @@ class Clock:
         return self.remaining is not None and self.remaining <= 0
 
 
-@attrs.frozen
-class Seat:
-    room: str
-    role: str
-    game_id: str
-    holder: str
-    seen_at: float
-    left_at: float | None = None
-
-    def live(self, now: float) -> bool:
-        return self.left_at is None and now - self.seen_at < SEAT_TIMEOUT
-
-
-@attrs.frozen
-class Move:
-    room: str
-    seq: int
-    role: str
-    scene: str
-    choice: str
-    at: float
-
-
-class ClassStore:
+class ClassStore(RoomTables):
     """The class store of one folder. Every method opens a short transaction of its own,
     so one object may be kept for the whole of a process (or made per call)."""
 
@@ -208,7 +176,7 @@ class ClassStore:
                     f"{store.path} was written by a newer version of the game "
                     f"(class store {version}, this game reads {SCHEMA_VERSION})"
                 )
-            db.executescript(_SCHEMA)
+            db.executescript(_SCHEMA + ROOM_TABLES)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return store
 
@@ -394,107 +362,3 @@ class ClassStore:
         else:
             self._set_clock(False, None if seconds is None else time.time() + seconds, None)
         return self.clock()
-
-    # -- duo rooms ---------------------------------------------------------------------
-
-    def take_seat(
-        self, room: str, role: str, holder: str, story_id: str, game_id: str = ""
-    ) -> Seat:
-        """Sit `holder` at `role` in `room` (made if new). The same holder, or anyone once
-        the seat's holder has left or gone silent, may take it; else `SeatTaken`."""
-        now = time.time()
-        with self._tx() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO rooms (code, story_id, created_at) VALUES (?, ?, ?)",
-                (room, story_id, now),
-            )
-            owner = db.execute("SELECT story_id FROM rooms WHERE code = ?", (room,)).fetchone()
-            if owner is not None and owner[0] != story_id:
-                raise StoreError(f"room '{room}' plays another story ('{owner[0]}')")
-            row = db.execute(
-                "SELECT room, role, game_id, holder, seen_at, left_at FROM seats "
-                "WHERE room = ? AND role = ?",
-                (room, role),
-            ).fetchone()
-            if row is not None:
-                seat = Seat(*row)
-                if seat.holder != holder and seat.live(now):
-                    raise SeatTaken(f"the {role} seat of room '{room}' is taken")
-                game_id = game_id or seat.game_id
-            db.execute(
-                "INSERT OR REPLACE INTO seats (room, role, game_id, holder, seen_at, left_at) "
-                "VALUES (?, ?, ?, ?, ?, NULL)",
-                (room, role, game_id, holder, now),
-            )
-        return Seat(room, role, game_id, holder, now)
-
-    def heartbeat(self, room: str, role: str, holder: str) -> bool:
-        """Say `holder` is still there; False when the seat is no longer theirs."""
-        with self._tx() as db:
-            cursor = db.execute(
-                "UPDATE seats SET seen_at = ? WHERE room = ? AND role = ? AND holder = ? "
-                "AND left_at IS NULL",
-                (time.time(), room, role, holder),
-            )
-            return cursor.rowcount == 1
-
-    def leave_seat(self, room: str, role: str, holder: str) -> None:
-        with self._tx() as db:
-            db.execute(
-                "UPDATE seats SET left_at = ? WHERE room = ? AND role = ? AND holder = ?",
-                (time.time(), room, role, holder),
-            )
-
-    def seats(self, room: str) -> list[Seat]:
-        with self._tx() as db:
-            rows = db.execute(
-                "SELECT room, role, game_id, holder, seen_at, left_at FROM seats "
-                "WHERE room = ? ORDER BY role",
-                (room,),
-            ).fetchall()
-        return [Seat(*row) for row in rows]
-
-    def add_move(self, room: str, role: str, scene: str, choice: str, expect: int) -> Move:
-        """Append a move as number `expect` (0-based) of the room. A different move already
-        at that number is a conflict (`StoreError`); the same move again is a no-op, so a
-        retried write after a crash never doubles a move."""
-        now = time.time()
-        with self._tx() as db:
-            count = db.execute("SELECT COUNT(*) FROM moves WHERE room = ?", (room,)).fetchone()[0]
-            if expect < count:
-                row = db.execute(
-                    "SELECT room, seq, role, scene, choice, at FROM moves "
-                    "WHERE room = ? AND seq = ?",
-                    (room, expect),
-                ).fetchone()
-                move = Move(*row)
-                if (move.role, move.scene, move.choice) != (role, scene, choice):
-                    raise StoreError(
-                        f"room '{room}': move {expect + 1} is already {move.role}'s '{move.choice}'"
-                    )
-                return move
-            if expect > count:
-                raise StoreError(f"room '{room}': move {expect + 1} before move {count + 1}")
-            db.execute(
-                "INSERT INTO moves (room, seq, role, scene, choice, at) VALUES (?, ?, ?, ?, ?, ?)",
-                (room, expect, role, scene, choice, now),
-            )
-        return Move(room, expect, role, scene, choice, now)
-
-    def moves(self, room: str) -> list[Move]:
-        with self._tx() as db:
-            rows = db.execute(
-                "SELECT room, seq, role, scene, choice, at FROM moves WHERE room = ? ORDER BY seq",
-                (room,),
-            ).fetchall()
-        return [Move(*row) for row in rows]
-
-
-_TOKEN: list[str] = []
-
-
-def holder_token() -> str:
-    """Who holds a seat: this process on this machine (a fork gets its own)."""
-    if not _TOKEN or _TOKEN[0].split(":")[-2] != str(os.getpid()):
-        _TOKEN[:] = [f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"]
-    return _TOKEN[0]

@@ -28,8 +28,10 @@ from game.core import duo, engine
 from game.core.duo import DuoState, RoundResult
 from game.core.model import Story
 from game.core.text import meter_line, wrap
+from game.persist.saves import Player
 from game.plain.lines import pick
 from game.session.duo import AWAY, HERE, LEFT, DuoError, DuoSession, Partner
+from game.session.session import Paused
 from game.tools.documents.duo_transcript import played_rounds, write_duo_transcript
 from game.tools.documents.wording import duo_choice_text
 
@@ -300,7 +302,7 @@ class PlainDuo:
                         "room again with the same role to go on."
                     )
                     return 0
-                session.move(choice)
+                self.move_when_running(choice)
                 self.autosave_notice()
         except DuoError as exc:
             print(f"Cannot go on: {exc}", file=self.err, flush=True)
@@ -313,6 +315,20 @@ class PlainDuo:
         if self.transcript_offer:
             self.offer_transcript(me)
         return 0
+
+    def move_when_running(self, choice: str) -> None:
+        """Make this side's move; while the teacher has paused the class, say so once and
+        make it when they resume."""
+        told = False
+        while True:
+            try:
+                self.session.move(choice)
+                return
+            except Paused as exc:
+                if not told:
+                    self.say(f"[Class clock] {exc} Your choice is made when the game goes on.")
+                    told = True
+                time.sleep(POLL)
 
     def partner_line(self, partner: Partner, before: Partner | None) -> str:
         label = partner.label
@@ -358,13 +374,15 @@ def run_plain_duo(
     room: str | None,
     role: str | None,
     resume: DuoState | None = None,
+    player: Player | None = None,
 ) -> int:
-    """`play --plain --duo` (room None) or `play --plain --role R --room NAME`."""
+    """`play --plain --duo` (room None) or `play --plain --role R --room NAME` (`player`:
+    who plays that side, for the teacher's console)."""
     if room is None:
         session = DuoSession.local(story, saves_dir, state=resume)
         return PlainDuo(session, offer_transcript=True).run_hotseat()
     try:
-        session = DuoSession.join(story, saves_dir, room, role)
+        session = DuoSession.join(story, saves_dir, room, role, player=player)
     except DuoError as exc:
         print(f"Cannot join: {exc}", file=sys.stderr)
         return 1

@@ -11,6 +11,9 @@ Two ways to play one (`game.core.duo` has the rules):
   rejoin the room (same role, same room) to carry on from the moves in the store.
   A seat is held by one process (a heartbeat every `HEARTBEAT` seconds keeps it); a
   second holder of a taken role, or a third player, is refused with a message.
+  Each side reports its player (name, team) and progress to the store's `games`, so
+  the teacher's console shows the room; the teacher's pause holds a room's moves too.
+  A room takes no news and no time limit (the teacher is told so).
 
 Either way the game is autosaved after each change as a duo save: the list of both
 sides' moves, which replays to the same joint state (`transcript`, `report`).
@@ -43,6 +46,7 @@ from game.persist.classstore import (
     StoreError,
     holder_token,
 )
+from game.session.session import Paused
 
 __all__ = [
     "HOTSEAT_SLOT",
@@ -137,6 +141,15 @@ def _seat_live(seat: Seat, now: float) -> bool:
     return seat.live(now) and not _holder_gone(seat.holder)
 
 
+def _player_of(store: ClassStore, game_id: str) -> saves.Player | None:
+    """Who played this side of the room before (its name kept for a rejoin)."""
+    try:
+        record = store.game(game_id)
+    except StoreError:
+        return None
+    return saves.Player(record.name, record.team) if record is not None else None
+
+
 class DuoSession:
     """A duo game: both sides here (`local`), or one side in a room (`join`)."""
 
@@ -151,6 +164,7 @@ class DuoSession:
         store: ClassStore | None = None,
         holder: str = "",
         state: DuoState | None = None,
+        player: saves.Player | None = None,
     ) -> None:
         """Use `local` or `join`."""
         self.story = story
@@ -161,6 +175,8 @@ class DuoSession:
         self.room = room
         self.store = store
         self.holder = holder
+        #: who plays this side (a room's; the teacher's console shows it)
+        self.player = player or saves.Player()
         self.slot = slot
         self.state = state if state is not None else duo.new_duo(story)
         #: how many of the room's moves this session has applied
@@ -203,9 +219,11 @@ class DuoSession:
         *,
         store: ClassStore | None = None,
         holder: str | None = None,
+        player: saves.Player | None = None,
     ) -> DuoSession:
         """Take `role` (or the free side) in `room` of the saves folder's class store and
-        catch up with the moves already made there. `DuoError` when the room is full,
+        catch up with the moves already made there. `player`: who plays (a side that
+        rejoins without one keeps the name it had). `DuoError` when the room is full,
         the role is taken, or the store cannot be used."""
         room = check_room_name(room).upper()  # a code read aloud: its case does not count
         try:
@@ -257,6 +275,7 @@ class DuoSession:
             room=room,
             store=store,
             holder=holder,
+            player=player if player is not None and player.name else _player_of(store, game_id),
         )
         session.game_id = game_id
         try:
@@ -264,6 +283,7 @@ class DuoSession:
         except DuoError:
             session.leave()
             raise
+        session._record()  # the teacher's console shows who joined, before any move
         session._partner = session.partner()
         session._start_heartbeat()
         return session
@@ -304,6 +324,8 @@ class DuoSession:
         role = role if role is not None else self.role
         if role not in self.sides:
             raise GameError(f"this game does not play {self.label(role)}")
+        if self.paused():
+            raise Paused("The teacher has paused the game: wait for them to resume it.")
         if self.store is None:
             self.state = duo.move(self.story, self.state, role, choice_id)
             self.autosave()
@@ -323,6 +345,16 @@ class DuoSession:
             self.sync()
             return self.state
         raise DuoError(f"room '{self.room}': the move could not be recorded; try again")
+
+    def paused(self) -> bool:
+        """True while the teacher has paused the class (a room's game; one screen has no
+        class clock). A store out of reach pauses nothing."""
+        if self.store is None:
+            return False
+        try:
+            return self.store.clock().paused
+        except StoreError:
+            return False
 
     def sync(self) -> bool:
         """Apply the room's moves made since the last look; True when the game moved."""
@@ -446,6 +478,8 @@ class DuoSession:
                     role=self.role,
                     started_at=self.started_at,
                     last_at=time.time(),
+                    name=self.player.name,
+                    team=self.player.team,
                     room=self.room,
                     slot=self.slot,
                     scene=state.scenes.get(self.role),

@@ -1,6 +1,8 @@
 """The teacher's console, `mar-a-lago teach DIR`: every game of the class folder as it is
 played, refreshed every second from the class store, with keys to send news, pause and
-resume every game, and give a time limit.
+resume every game, and give a time limit. Duo rooms have a table of their own (each
+side's player, the round, whose move is awaited, the ending: `game.teach.duorooms`);
+pause holds them, news and the time limit do not reach them, and the console says so.
 
 It reads and writes the store only (never a save), so it runs beside `serve` or beside
 students' terminals, and can itself be served to a projector.
@@ -25,7 +27,8 @@ from textual.widgets.option_list import Option
 
 from game.core.model import Story
 from game.persist.classkeep import keep_open
-from game.persist.classstore import ClassStore, Clock, Event, GameRecord, StoreError
+from game.persist.classstore import ClassStore, Clock, Event, GameRecord, Room, StoreError
+from game.teach import duorooms
 from game.teach.roster import COLUMNS, SORT_KEYS, clock_text, ending_counts, rows
 
 #: seconds between two looks at the class store (the issue asks for 2 s at most)
@@ -35,7 +38,7 @@ EVENTS_SHOWN = 4
 
 
 class InjectScreen(ModalScreen[tuple[str, str] | None]):
-    """Pick the news to send, and (optionally) the one room it goes to."""
+    """Pick the news to send to every running one-player game (duo rooms take none)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -45,8 +48,10 @@ class InjectScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Send news to every running game (Enter), or to one duo room:")
-            yield Input(placeholder="room (empty: every game)", id="room")
+            yield Label(
+                "Send news to every running one-player game (Enter). Duo rooms do not "
+                "take news: their games go on without it."
+            )
             options = []
             for inject in self.story.injects.values():
                 roles = (
@@ -62,8 +67,7 @@ class InjectScreen(ModalScreen[tuple[str, str] | None]):
 
     @on(OptionList.OptionSelected, "#injects")
     def picked(self, event: OptionList.OptionSelected) -> None:
-        room = self.query_one("#room", Input).value.strip()
-        self.dismiss((str(event.option.id), room))
+        self.dismiss((str(event.option.id), ""))
 
 
 class LimitScreen(ModalScreen[float | None]):
@@ -73,7 +77,10 @@ class LimitScreen(ModalScreen[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Minutes left for every game (0 or empty: no time limit), then Enter:")
+            yield Label(
+                "Minutes left for every one-player game (0 or empty: no time limit), then "
+                "Enter. Duo rooms have no time limit: they play on to their ending."
+            )
             yield Input(placeholder="e.g. 10", id="minutes")
             yield Static("", id="problem")
 
@@ -101,12 +108,15 @@ class TeachApp(App[int]):
     CSS = """
     #status { height: auto; padding: 0 1; background: $boost; }
     #games { height: 1fr; }
+    #rooms-title { height: auto; padding: 0 1; border-top: solid $primary; }
+    #rooms { height: auto; max-height: 10; }
     #endings { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary; }
     #events { height: auto; max-height: 5; padding: 0 1; color: $text-muted; }
     InjectScreen, LimitScreen { align: center middle; }
     #dialog { width: 72; height: auto; max-height: 80%; padding: 1 2;
               border: thick $primary; background: $surface; }
     #dialog OptionList { height: auto; max-height: 14; }
+    #dialog Label { width: 100%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "inject", "Send news"),
@@ -128,6 +138,10 @@ class TeachApp(App[int]):
         self.sort_by = "last"
         self.reverse = False
         self.games: list[GameRecord] = []
+        self.rooms: list[Room] = []
+        self.room_lines: list[duorooms.RoomLine] = []
+        self.rebuilt = duorooms.Rebuilt()
+        self.room_columns: tuple[tuple[str, str], ...] = ()
         self.clock = Clock()
         self.events: list[Event] = []
         self.last_event = 0
@@ -139,6 +153,8 @@ class TeachApp(App[int]):
         yield Header()
         yield Static(id="status")
         yield DataTable(id="games", cursor_type="row", zebra_stripes=True)
+        yield Static(id="rooms-title")
+        yield DataTable(id="rooms", cursor_type="row", zebra_stripes=True)
         yield Static(id="endings")
         yield Static(id="events")
         yield Footer()
@@ -169,6 +185,7 @@ class TeachApp(App[int]):
         if store is not None:
             try:
                 self.games = store.games()
+                self.rooms = store.rooms()
                 self.clock = store.clock()
                 new = store.events_since(self.last_event)
                 self.problem = ""
@@ -182,6 +199,8 @@ class TeachApp(App[int]):
 
     def show(self) -> None:
         now = time.time()
+        self.room_lines = duorooms.room_lines(self.story, self.rooms, self.games, now, self.rebuilt)
+        games = duorooms.one_player(self.games, self.rooms)
         table = self.query_one("#games", DataTable)
         selected = None
         if table.row_count and table.cursor_row is not None:
@@ -192,24 +211,29 @@ class TeachApp(App[int]):
             except Exception:  # the table changed under the cursor: no row to keep
                 selected = None
         table.clear()
-        shown = rows(self.story, self.games, now, self.sort_by, self.reverse)
+        shown = rows(self.story, games, now, self.sort_by, self.reverse)
         for line in shown:
             table.add_row(*line.cells, key=line.game_id)
         if selected is not None:
             keys = [line.game_id for line in shown]
             if selected in keys:
                 table.move_cursor(row=keys.index(selected), animate=False)
-        finished = sum(1 for g in self.games if g.finished)
+        self.show_rooms(now)
+        finished = sum(1 for g in games if g.finished)
         header = next(h for k, h in COLUMNS if k == self.sort_by)
+        duo = duorooms.status_text(self.room_lines)
         status = (
-            f"{len(self.games)} game(s): {len(self.games) - finished} playing, "
-            f"{finished} finished  ·  Clock: {clock_text(self.clock)}  ·  "
+            f"{len(games)} game(s): {len(games) - finished} playing, "
+            f"{finished} finished  ·  {duo + '  ·  ' if duo else ''}"
+            f"Clock: {clock_text(self.clock)}  ·  "
             f"sorted by {header}{' (reversed)' if self.reverse else ''}"
         )
         if self.problem:
             status += f"\nProblem: {self.problem}"
         self.query_one("#status", Static).update(Content(status))
-        counts = ending_counts(self.story, self.games)
+        counts = ending_counts(self.story, games)
+        if self.room_lines:
+            counts.append(("Duo summits", duorooms.ending_count(self.story, self.room_lines)))
         endings = "\n".join(f"{label}: {text}" for label, text in counts)
         self.query_one("#endings", Static).update(
             Content("Endings so far\n" + (endings or "no game yet"))
@@ -219,6 +243,33 @@ class TeachApp(App[int]):
             for e in self.events
         )
         self.query_one("#events", Static).update(Content(events))
+
+    def show_rooms(self, now: float) -> None:
+        """The duo rooms' table (hidden while the class has none)."""
+        table = self.query_one("#rooms", DataTable)
+        title = self.query_one("#rooms-title", Static)
+        lines = self.room_lines
+        table.display = title.display = bool(lines)
+        if not lines:
+            return
+        wanted = duorooms.columns(self.story, self.rooms)
+        if wanted != self.room_columns:
+            table.clear(columns=True)
+            for key, header in wanted:
+                table.add_column(header, key=key)
+            self.room_columns = wanted
+        cursor = table.cursor_row
+        table.clear()
+        for line in lines:
+            table.add_row(*duorooms.cells(self.story, line, now), key=line.code)
+        if lines and cursor is not None:
+            table.move_cursor(row=min(cursor, len(lines) - 1), animate=False)
+        title.update(
+            Content(
+                f"Duo rooms ({len(lines)}): each side's player, the round, whose move is "
+                f"awaited. {duorooms.RULES}"
+            )
+        )
 
     # -- the teacher's keys -----------------------------------------------------------
 
@@ -263,7 +314,8 @@ class TeachApp(App[int]):
             return
         where = f"room {room}" if room else "every running game"
         title = self.story.injects[inject_id].title
-        self.notify(f"Sent '{title}' to {where}.", markup=False)
+        left_out = duorooms.not_reached(self.room_lines, "news")
+        self.notify(f"Sent '{title}' to {where}. {left_out}".strip(), markup=False)
         self.refresh_class()
 
     def action_pause(self) -> None:
@@ -276,7 +328,9 @@ class TeachApp(App[int]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify("Every game is paused." if clock.paused else "Every game goes on.")
+        self.notify(
+            "Every game is paused, duo rooms too." if clock.paused else "Every game goes on."
+        )
         self.refresh_class()
 
     def action_time_limit(self) -> None:
@@ -297,7 +351,8 @@ class TeachApp(App[int]):
             self.notify(str(exc), severity="error", markup=False)
             return
         said = f"{minutes:g} minutes left for every game." if minutes > 0 else "No time limit."
-        self.notify(said)
+        left_out = duorooms.not_reached(self.room_lines, "clock") if minutes > 0 else ""
+        self.notify(f"{said} {left_out}".strip(), markup=False)
         self.refresh_class()
 
 

@@ -66,7 +66,10 @@ def open_duo(app: DuoHost, launch: DuoLaunch) -> bool:
         if launch.room is None:
             session = DuoSession.local(app.story, app.saves_dir, state=launch.resume)
         else:
-            session = DuoSession.join(app.story, app.saves_dir, launch.room, launch.role)
+            who = getattr(app, "player", None)  # --name, or a served tab's name
+            session = DuoSession.join(
+                app.story, app.saves_dir, launch.room, launch.role, player=who
+            )
     except (DuoError, GameError) as exc:
         app.notify(f"Cannot join: {exc}", severity="error", markup=False, timeout=12)
         return False
