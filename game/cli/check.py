@@ -10,7 +10,6 @@ diagnostic as data, for editors and CI.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -133,6 +132,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     deep = getattr(args, "deep", False)
     if getattr(args, "format", "text") == "json":
         report, status = json_report(story, problems, folder, strict=args.strict, deep=deep)
+        import json  # only here: the text report needs none of it
+
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return status
     for problem in problems:

@@ -26,7 +26,6 @@ import re
 from typing import Any
 
 from game.core.model import Bound, Condition, RandomRoute
-from game.core.template import TemplateError, names, parse
 from game.format.diagnostics import Problem
 from game.format.references import References
 from game.format.shapes import ID, Key, StoryFile, is_int, kind_of, suggest, where
@@ -291,6 +290,8 @@ class Additions(References):
         """`{...}` in a text: it parses, and names meters and flags of the story."""
         if "{" not in text and "}" not in text:
             return
+        from game.core.template import TemplateError, names, parse  # (most stories: never)
+
         try:
             parts = parse(text)
         except TemplateError as exc:

@@ -10,7 +10,6 @@ name a scene?) is in `game.format.references`; the model is made in
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -161,6 +160,8 @@ def fits(table: dict[str, Any], shape: str) -> bool:
 
 
 def suggest(word: str, options: Any) -> str:
+    import difflib  # only for a problem: a check without one never loads it
+
     close = difflib.get_close_matches(word, list(options), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -12,7 +12,6 @@ from a start: s1, s2, ... (see --all)"); `grouped` does that, for the front ends
 
 from __future__ import annotations
 
-import difflib
 import gc
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -117,6 +116,8 @@ def conditions(cond: Condition | None) -> Iterable[Condition]:
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
+    import difflib  # only for a warning
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
