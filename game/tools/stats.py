@@ -23,6 +23,7 @@ from game.tools.explore import analysis
 from game.tools.explore.analysis import RandomReport, RoleReport
 from game.tools.explore.asserts import SCENE, AssertReport, check_asserts
 from game.tools.explore.formatting import steps_text, violation_text
+from game.tools.explore.workers import available, per_role
 from game.tools.static import StoryWarning, flag_warnings
 
 #: the search `check` runs per role; past it, the warnings that need it are skipped
@@ -319,17 +320,15 @@ class Checked:
 def check(story: Story, folder: Path) -> Checked:
     """Search each role (up to CHECK_MAX_STATES), play random games, and gather the
     statistics and the warnings."""
-    compiled = analysis.Compiled(story)
-    reports = {
-        role: analysis.explore(story, role, max_states=CHECK_MAX_STATES, compiled=compiled)
-        for role in story.roles
-    }
-    played = {
-        role: analysis.random_play(
+    cores = available()
+    reports = analysis.explore_all(story, max_states=CHECK_MAX_STATES, workers=cores)
+
+    def play(role: str) -> RandomReport:
+        return analysis.random_play(
             story, role, CHECK_RUNS, max_steps=CHECK_MAX_STEPS, work=CHECK_WORK
         )
-        for role in story.roles
-    }
+
+    played = per_role(play, list(story.roles), cores)
     asserted = {
         role: check_asserts(story, role, max_states=CHECK_MAX_STATES) for role in story.roles
     }
