@@ -1,8 +1,9 @@
 """Duo rooms in a class: two `mar-a-lago play --plain --role R --room NAME --name ...`
 processes on one class folder, seen by the teacher through `teach DIR --list` and the
 console (TeachApp through Pilot): each room with both players and sides, the round,
-whose move is awaited and the ending. The pause holds a room's moves; news and the time
-limit do not reach duo rooms, and `teach` says so (never silently)."""
+whose move is awaited and the ending; then `report` (the room once, with its players)
+and `transcript`. The pause holds a room's moves; news and the time limit do not reach
+duo rooms, and `teach` says so (never silently)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 import attrs
-from test_duo_cli import TIMEOUT, Side
+from test_duo_cli import TIMEOUT, Side, run
 from textual.widgets import DataTable, OptionList, Static
 
 from game.core.model import Inject
@@ -143,6 +144,19 @@ async def test_a_room_of_two_processes_is_seen_by_the_teacher_from_start_to_end(
     finally:
         for side in started:
             side.kill()
+
+    # afterwards: the class report has the room once, with its players; a transcript a side
+    report = run("report", str(tmp_path), "--story", str(DUO))
+    assert report.returncode == 0, report.stderr
+    [line] = [line for line in report.stdout.splitlines() if line.startswith("| R1 |")]
+    assert "| Ann, team Red: Adviser to the Host · Bob: Adviser to the Guest | Deal | 3 |" in line
+    out = tmp_path / "transcripts"
+    done = run("transcript", str(tmp_path), "--story", str(DUO), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    for side in ("host", "guest"):
+        assert "**Outcome:** Deal (after 3 rounds)" in (
+            out / f"duo-R1-{side}-transcript.md"
+        ).read_text(encoding="utf-8")
 
 
 def test_news_and_the_time_limit_say_the_rooms_they_leave_out(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ the one-player games, whose statistics they would skew)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -15,6 +15,9 @@ from game.core.model import Story
 from game.core.text import meter_line
 from game.persist import saves
 from game.tools.documents.document import Block, Heading, Paragraph, Table
+
+#: who played a room's sides: (role, player) pairs (from the class store)
+RoomPlayers = tuple[tuple[str, saves.Player], ...]
 
 
 @attrs.frozen
@@ -53,8 +56,25 @@ def one_per_room(games: Sequence[DuoGame]) -> list[DuoGame]:
     return list(best.values())
 
 
-def duo_section(story: Story, games: Sequence[DuoGame]) -> list[Block]:
-    """The report's section on the duo summits played."""
+def players_text(story: Story, players: RoomPlayers) -> str:
+    """'Ann, team Red: Adviser to the Host · Bob: Adviser to the Guest'."""
+    order = {role: n for n, role in enumerate(story.duo.roles if story.duo is not None else ())}
+    parts = []
+    for role, player in sorted(players, key=lambda rp: (order.get(rp[0], len(order)), rp[0])):
+        name = player.name or "(no name)"
+        if player.team:
+            name += f", team {player.team}"
+        side = story.roles[role].label if role in story.roles else role
+        parts.append(f"{name}: {side}")
+    return " · ".join(parts)
+
+
+def duo_section(
+    story: Story, games: Sequence[DuoGame], players: Mapping[str, RoomPlayers] | None = None
+) -> list[Block]:
+    """The report's section on the duo summits played (`players`: each room's, when the
+    class store knows them)."""
+    players = players or {}
     if not games or story.duo is None:
         return []
     played = one_per_room(games)
@@ -73,25 +93,30 @@ def duo_section(story: Story, games: Sequence[DuoGame]) -> list[Block]:
             for e, n in counts.most_common()
         )
         blocks.append(Table(("Ending", "Games"), tally, caption="Endings of the duo games"))
+    named = any(game.room in players for game in played)
     rows: list[tuple[str, ...]] = []
     for game in played:
         state = game.state
         ending = story.endings.get(state.ending) if state.ending else None
         where = ending.title if ending is not None else f"round {state.round + 1}, playing"
-        rows.append(
-            (
-                game.room or "one screen",
-                where,
-                str(len(duo.rounds_played(story, state))),
-                meter_line(story, state.meters),
-            )
+        row: tuple[str, ...] = (
+            game.room or "one screen",
+            where,
+            str(len(duo.rounds_played(story, state))),
+            meter_line(story, state.meters),
         )
+        if named:
+            row = (row[0], players_text(story, players.get(game.room, ())), *row[1:])
+        rows.append(row)
+    headers: tuple[str, ...] = ("Room", "Ending", "Rounds", "Meters at the end")
+    if named:
+        headers = ("Room", "Players", *headers[1:])
     blocks.append(
         Table(
-            ("Room", "Ending", "Rounds", "Meters at the end"),
+            headers,
             tuple(rows),
             caption="Each duo game once (both sides' saves hold the same moves)",
-            numeric=frozenset({2}),
+            numeric=frozenset({3 if named else 2}),
         )
     )
     return blocks

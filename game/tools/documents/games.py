@@ -7,7 +7,7 @@ with the reason and skipped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -16,7 +16,7 @@ from game.core.engine import GameState
 from game.core.model import Story
 from game.persist import saves
 from game.persist.classstore import STORE_FILE, ClassStore, Inject, StoreError
-from game.tools.documents.duo_games import DuoGame
+from game.tools.documents.duo_games import DuoGame, RoomPlayers
 
 
 @attrs.frozen
@@ -72,6 +72,8 @@ class Collection:
     sent: tuple[Inject, ...] = ()
     #: duo summits' saves (game.tools.documents.duo_games), apart from the games above
     duos: tuple[DuoGame, ...] = ()
+    #: who played each duo room's sides, by room (from the class stores among the paths)
+    players: Mapping[str, RoomPlayers] = attrs.field(factory=dict)
 
 
 def save_files(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
@@ -174,6 +176,7 @@ def collect(story: Story, paths: Sequence[Path]) -> Collection:
         files=len(files),
         sent=sent_news(paths),
         duos=tuple(duos),
+        players=room_players(paths),
     )
 
 
@@ -187,6 +190,30 @@ def sent_news(paths: Sequence[Path]) -> tuple[Inject, ...]:
             except StoreError:
                 continue  # the report stands without it
     return tuple(sorted(sent, key=lambda news: news.sent_at))
+
+
+def room_players(paths: Sequence[Path]) -> dict[str, RoomPlayers]:
+    """Each duo room's named players, side by side, from the class folders among `paths`
+    (a duo save names no player; each side reports its player to the class store)."""
+    found: dict[str, RoomPlayers] = {}
+    for path in paths:
+        if not (path / STORE_FILE).is_file():
+            continue
+        try:
+            store = ClassStore.open(path)
+            records = {record.id: record for record in store.games()}
+            rooms = store.rooms()
+        except StoreError:
+            continue  # the report stands without them
+        for room in rooms:
+            sides = []
+            for seat in room.seats:
+                record = records.get(seat.game_id)
+                if record is not None and (record.name or record.team):
+                    sides.append((seat.role, saves.Player(record.name, record.team)))
+            if sides:
+                found[room.code] = tuple(sides)
+    return found
 
 
 def one_per_game(games: Sequence[Game]) -> tuple[list[Game], int]:

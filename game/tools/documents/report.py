@@ -357,7 +357,7 @@ def report_blocks(story: Story, collection: Collection) -> list[Block]:
     blocks += classreport.key_scenes_section(story, games, wording)
     blocks += divergence_section(story, by_role, wording)
     blocks += classreport.news_section(story, collection)
-    blocks += duo_section(story, collection.duos)
+    blocks += duo_section(story, collection.duos, collection.players)
     if collection.notes:
         blocks.append(Heading(2, "Notes", anchor="notes"))
         blocks.append(Items(collection.notes))
