@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import attrs
+from duo_support import STORY
 from test_duo_cli import TIMEOUT, Side, run
 from textual.widgets import DataTable, OptionList, Static
 
@@ -223,6 +224,10 @@ def test_a_room_of_another_story_shows_what_its_sides_reported(tmp_path: Path) -
     assert "other-story" in line.problem
     row = duorooms.cells(story, line, now)
     assert row[0] == "Z9" and row[3].startswith("? (it plays the story 'other-story'")
+    # a console of a story whose sides are others: the room's own sides, each named
+    [line] = duorooms.room_lines(STORY, [room], games, now)
+    assert [side.cell() for side in line.sides] == ["Cy as host", "(not joined)"]
+    assert len(duorooms.cells(STORY, line, now)) == len(duorooms.columns(STORY, [room]))
     # a side's record without a room of its own stays a one-player row
     lone = GameRecord("g2", "duo-mini", "host", now, now, room="QQ")
     assert duorooms.one_player([games[0], lone], [room]) == [games[0], lone]

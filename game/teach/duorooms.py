@@ -40,6 +40,8 @@ class Side:
     team: str = ""
     #: 'here' (a live process holds the seat), 'left' (left, or gone silent), 'away'
     status: str = "away"
+    #: the side is not the column's (a room of another story): its cell names its role
+    foreign: bool = False
 
     @property
     def who(self) -> str:
@@ -53,6 +55,8 @@ class Side:
         text = self.name or "(no name)"
         if self.team:
             text += f" ({self.team})"
+        if self.foreign:
+            text += f" as {self.label}"
         return text + (" · left" if self.status == "left" else "")
 
 
@@ -151,11 +155,18 @@ def room_line(
     games: dict[str, GameRecord],
     now: float,
     rebuilt: Rebuilt | None = None,
+    roles: tuple[str, ...] | None = None,
 ) -> RoomLine:
+    """The room as a line; `roles`: the columns' sides (`sides_of`), one cell each."""
     seats = {seat.role: seat for seat in room.seats}
+    roles = roles if roles is not None else sides_of(story, [room])
+    # a room of another story: its own seats in the columns' places, each named
+    foreign = not set(seats) <= set(roles)
+    if foreign:
+        roles = (*tuple(seats)[: len(roles)], *[""] * (len(roles) - len(seats)))
     sides = []
     reported = []
-    for role in sides_of(story, [room]):
+    for role in roles:
         seat = seats.get(role)
         record = games.get(seat.game_id) if seat is not None and seat.game_id else None
         if record is not None:
@@ -167,6 +178,7 @@ def room_line(
                 record.name if record is not None else "",
                 record.team if record is not None else "",
                 _status(seat, now),
+                foreign,
             )
         )
     state: DuoState | str = f"it plays the story '{room.story_id}'"
@@ -214,7 +226,8 @@ def room_lines(
     """Every room of the class, the most recently active first."""
     now = time.time() if now is None else now
     by_id = {game.id: game for game in games}
-    return [room_line(story, room, by_id, now, rebuilt) for room in rooms]
+    roles = sides_of(story, rooms)
+    return [room_line(story, room, by_id, now, rebuilt, roles) for room in rooms]
 
 
 def cells(story: Story | None, line: RoomLine, now: float) -> tuple[str, ...]:
