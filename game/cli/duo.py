@@ -120,5 +120,6 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, resume: DuoState
         folder,
         DuoLaunch(room=room, role=args.role, resume=resume),
         story_dir=args.story,
+        debug=getattr(args, "debug", False),
         player=who,
     )

@@ -27,6 +27,7 @@ from game.core.text import meter_line
 from game.session.duo import AWAY, HERE, LEFT, DuoError, DuoSession, Partner
 from game.tui.recap import choice_text, round_choice_texts
 from game.tui.widgets.choices import ChoiceList
+from game.tui.widgets.debug import DebugPanel, debug_panels
 from game.tui.widgets.meters import MetersPanel
 from game.tui.widgets.story_text import StoryText
 
@@ -93,6 +94,7 @@ class DuoScreen(Screen[None]):
                 yield ChoiceList(id="duo-choices")
             with Vertical(id="duo-side"):
                 yield MetersPanel(id="duo-meters")
+        yield from debug_panels(self.app)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -221,6 +223,8 @@ class DuoScreen(Screen[None]):
         else:
             self.set_focus(None)  # Enter goes to the screen (the hand-over), not a list
         self.query_one("#duo-scroll", VerticalScroll).scroll_home(animate=False)
+        for panel in self.query(DebugPanel):  # `play --debug`: the side on screen
+            panel.show(self.story, duo.view(self.story, state, self.side or session.role))
 
     def draw_ending(self, notice: Static, title: Static, text: StoryText) -> None:
         session, state = self.session, self.session.state

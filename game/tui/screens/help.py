@@ -33,6 +33,8 @@ KEYS = (
     ("? F1", "this help"),
     ("q  ctrl+q", "quit (your game is saved after every choice)"),
 )
+#: with `play --debug` only
+DEBUG_KEYS = (("F12  ctrl+d", "show or hide the debug panel (exact meters, flags, file:line)"),)
 
 
 def meters_renderable(story: Story) -> Group:
@@ -56,12 +58,13 @@ def meters_renderable(story: Story) -> Group:
     return Group(*parts)
 
 
-def keys_content() -> Table:
-    """The keys and what they do; a long line wraps under its description."""
+def keys_content(debug: bool = False) -> Table:
+    """The keys and what they do (`debug`: the debug panel's too); a long line wraps
+    under its description."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(ratio=1)
-    for key, what in KEYS:
+    for key, what in (*KEYS, *(DEBUG_KEYS if debug else ())):
         grid.add_row(key, what)
     return grid
 
@@ -86,7 +89,7 @@ class HelpScreen(GameModal[None]):
                 )
                 yield Static(meters_renderable(self.story), id="help-meters")
                 yield Static(Content.styled("The keys", "bold $text-accent"), classes="heading")
-                yield Static(keys_content(), id="help-keys")
+                yield Static(keys_content(getattr(self.app, "debug", False)), id="help-keys")
             yield Static(Content.styled("Esc to close", "dim"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -22,13 +22,24 @@ from game.tools.debug import debug_facts
 TOGGLE_SAID = "F12/^d"
 #: between two items of a row
 SEP = " · "
-#: inside an item: a row wraps between items, never inside one ("standing=6 (0..10)")
-NBSP = "\u00a0"
+#: the labels' column: the widest label and a space
+LABELS = len("meters") + 1
 
 
-def items(parts: tuple[str, ...], none: str) -> Text:
-    """The items of a row, each kept on one line (`none` when there are none)."""
-    return Text(shown(SEP.join(p.replace(" ", NBSP) for p in parts)) if parts else none)
+def items(parts: tuple[str, ...], none: str, width: int) -> Text:
+    """The items of a row, packed into lines of `width` cells: a line breaks between two
+    items, never inside one ("standing=6 (0..10)"), unless the item alone is wider
+    (`none` when there are none; `width` 0: one line, left to wrap)."""
+    if not parts:
+        return Text(none)
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]}{SEP}{part}" if lines else part
+        if lines and (width <= 0 or len(joined) <= width):
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return Text(shown("\n".join(lines)))
 
 
 def short_path(file: str) -> str:
@@ -43,19 +54,21 @@ def short_path(file: str) -> str:
     return str(relative) if str(relative) != "." else file
 
 
-def debug_renderable(story: Story, state: GameState) -> Table:
-    """The panel's rows: a dim label, then the values (wrapped under themselves)."""
+def debug_renderable(story: Story, state: GameState, width: int = 0) -> Table:
+    """The panel's rows, `width` cells wide: a dim label, then the values (wrapped
+    under themselves)."""
     facts = debug_facts(story, state)
+    width = max(0, width - LABELS)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="dim")
     grid.add_column(ratio=1)
     if facts.place:
         file, line = facts.where
         grid.add_row("at", Text(shown(f"{facts.place}  {short_path(file)}:{line}")))
-    grid.add_row("meters", items(facts.meters, "none"))
-    grid.add_row("flags", items(facts.flags, "none set"))
+    grid.add_row("meters", items(facts.meters, "none", width))
+    grid.add_row("flags", items(facts.flags, "none set", width))
     if facts.visits:
-        grid.add_row("visits", items(facts.visits, ""))
+        grid.add_row("visits", items(facts.visits, "", width))
     if facts.seed:
         grid.add_row("random", Text(facts.seed))
     return grid
@@ -82,12 +95,23 @@ class DebugPanel(VerticalScroll, can_focus=False):
     def __init__(self, *, id: str | None = "debug") -> None:
         super().__init__(id=id)
         self.border_title = f"debug · {TOGGLE_SAID} hides"
+        self.shown: tuple[Story, GameState] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="debug-text")
 
     def show(self, story: Story, state: GameState) -> None:
-        self.query_one("#debug-text", Static).update(debug_renderable(story, state))
+        self.shown = (story, state)
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()  # the rows are packed to the width
+
+    def draw(self) -> None:
+        if self.shown is not None:
+            story, state = self.shown
+            width = self.scrollable_content_region.width - 1  # room for a scrollbar
+            self.query_one("#debug-text", Static).update(debug_renderable(story, state, width))
 
 
 def debug_panels(app: object) -> list[DebugPanel]:
