@@ -141,3 +141,31 @@ def test_a_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "d" / STORE_FILE).write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="class store"):
         ClassStore.open(tmp_path / "d")
+
+
+def test_a_new_store_opened_by_many_at_once_never_says_locked(tmp_path):
+    """Two games that start together both turn a new class store to WAL; SQLite answers
+    the loser "database is locked" at once (no busy wait for a journal change), which
+    once failed a duo room's first join under load. Each one now waits its turn."""
+    import threading
+
+    from game.persist.classstore import ClassStore
+
+    failures: list[str] = []
+    for trial in range(120):
+        folder = tmp_path / f"class{trial}"
+        gate = threading.Barrier(8)
+
+        def join(folder=folder, gate=gate) -> None:
+            gate.wait()
+            try:
+                ClassStore.open(folder).seats("ROOM")
+            except Exception as exc:  # any failure is the finding
+                failures.append(repr(exc))
+
+        threads = [threading.Thread(target=join) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert failures == []

@@ -154,6 +154,28 @@ class Clock:
         return self.remaining is not None and self.remaining <= 0
 
 
+#: how long a process waits, at most, for another to finish turning a new store to WAL
+WAL_WAIT_SECONDS = 10.0
+
+
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """The store in WAL mode. Two processes opening a new store at once both switch it;
+    SQLite answers the one that loses "database is locked" at once (its busy handler
+    does not wait for a change of journal mode), so that one waits and tries again."""
+    deadline = time.monotonic() + WAL_WAIT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 class ClassStore(RoomTables):
     """The class store of one folder. Every method opens a short transaction of its own,
     so one object may be kept for the whole of a process (or made per call)."""
@@ -189,8 +211,7 @@ class ClassStore(RoomTables):
             raise StoreError(f"cannot open the class store {self.path} ({exc})") from None
         try:
             db.execute("PRAGMA busy_timeout = 10000")
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
+            _write_ahead(db)
             db.execute("PRAGMA synchronous = NORMAL")
             yield db
         except sqlite3.Error as exc:
