@@ -106,3 +106,20 @@ def test_a_valid_table_made_once_is_the_same_value_everywhere(tmp_path: Path):
     assert [c.line for c in story.scenes["twins"].choices] == [
         i for i, row in enumerate(rows, 1) if row.startswith("[[scenes.twins.choices]]")
     ]
+
+
+def test_the_model_fields_the_loader_passes_by_position_are_in_its_order():
+    # game.format.build makes choices and scenes with positional arguments (quicker):
+    # a field added in the middle of either class must be added there too
+    import attrs
+
+    from game.core.model import Choice, Scene
+
+    assert [f.name for f in attrs.fields(Choice)][:11] == [
+        *("id", "text", "goto", "effects", "set", "clear", "requires", "hide_locked"),
+        *("routes", "locked_reason", "line"),
+    ]
+    assert [f.name for f in attrs.fields(Scene)] == [
+        *("id", "title", "text", "choices", "passages", "roles", "source", "file", "line"),
+        "round",
+    ]

@@ -231,6 +231,8 @@ class Build(Additions):
         marked: list[tuple[StoryFile, str, Key]] = []  # texts with braces, checked later
         raw = table.get("choices", ())
         lines = f.element_lines((*path, "choices"), len(raw)) if raw else ()
+        # Choice and Scene take their fields by position here (quicker than by name);
+        # tests/test_check_shortcuts.py holds the model to that order
         for i, c in enumerate(raw):
             if misshapen and (*path, "choices", i) in misshapen:
                 continue
