@@ -111,7 +111,7 @@ def test_generated_reason_names_the_condition():
     option = engine.options(story, state)[0]
     assert (
         option.reason
-        == "Needs M at least 3, Low at most 1, 'f' has happened, 'g' has not happened."
+        == "Needs M at least 3, Low at most 1, 'f' to have happened, 'g' not to have happened."
     )
 
 

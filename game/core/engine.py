@@ -144,15 +144,15 @@ def describe(story: Story, condition: Condition) -> str:
     for flag in sorted(condition.flags):
         scene, sep, choice = flag.partition(CHOSEN_SEP)
         parts.append(
-            f"choice '{choice}' of scene '{scene}' made" if sep else f"'{flag}' has happened"
+            f"choice '{choice}' of scene '{scene}' made" if sep else f"'{flag}' to have happened"
         )
-    parts += [f"'{flag}' has not happened" for flag in sorted(condition.not_flags)]
+    parts += [f"'{flag}' not to have happened" for flag in sorted(condition.not_flags)]
     for scene_id, bound in condition.visits.items():
         title = story.scenes[scene_id].title if scene_id in story.scenes else scene_id
         parts.append(f"'{title}' {_times(bound)}")
     if condition.roles:
         labels = [story.roles[r].label if r in story.roles else r for r in sorted(condition.roles)]
-        parts.append("playing " + " or ".join(labels))
+        parts.append("playing as " + " or ".join(labels))
     parts += [describe(story, c) for c in condition.all]
     if condition.any:
         parts.append("one of: " + "; or ".join(describe(story, c) for c in condition.any))
