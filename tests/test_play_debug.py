@@ -92,3 +92,26 @@ def test_debug_says_the_seed_of_random_routes(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"\[debug\] seed \d+, 0 draws", result.stdout), result.stdout
+
+
+def test_debug_lines_in_a_duo_game_at_one_screen(tmp_path: Path):
+    """`play --plain --duo --debug`: each side's scene, its file:line and the joint
+    meters, under the side's scene (the side's own flags and visits)."""
+    from support import FIXTURES
+
+    duo_story = FIXTURES / "duo"
+    play = ["play", str(duo_story), "--plain", "--duo", "--debug", "--saves-dir", str(tmp_path)]
+    result = subprocess.run(
+        [sys.executable, "-m", "game", *play],
+        input="\n1\n\n1\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    found = re.findall(r"\[debug\] scene '(\w+)' at (\S+):(\d+)", result.stdout)
+    assert len(found) >= 2  # one side, then the other
+    for scene_id, path, line in found:
+        text = Path(path).read_text().splitlines()
+        assert text[int(line) - 1].strip() == f"[scenes.{scene_id}]"
+    assert "[debug] meters: " in result.stdout and "[debug] visits: " in result.stdout

@@ -112,7 +112,15 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, resume: DuoState
     if args.plain:
         from game.plain.duogame import run_plain_duo
 
-        return run_plain_duo(story, folder, room=room, role=args.role, resume=resume, player=who)
+        return run_plain_duo(
+            story,
+            folder,
+            room=room,
+            role=args.role,
+            resume=resume,
+            player=who,
+            debug=getattr(args, "debug", False),
+        )
     from game.tui.duo_app import DuoLaunch, run_duo_app
 
     return run_duo_app(

@@ -32,6 +32,7 @@ from game.persist.saves import Player
 from game.plain.lines import pick
 from game.session.duo import AWAY, HERE, LEFT, DuoError, DuoSession, Partner
 from game.session.session import Paused
+from game.tools.debug import debug_lines
 from game.tools.documents.duo_transcript import played_rounds, write_duo_transcript
 from game.tools.documents.wording import duo_choice_text
 
@@ -53,8 +54,11 @@ class PlainDuo:
         stdout: TextIO | None = None,
         stderr: TextIO | None = None,
         offer_transcript: bool = False,
+        debug: bool = False,
     ) -> None:
         self.session = session
+        #: `play --debug`: each side's exact meters, flags, scene id and file:line
+        self.debug = debug
         self.story: Story = session.story
         self.stdin = stdin if stdin is not None else sys.stdin
         if isinstance(self.stdin, io.TextIOWrapper):
@@ -122,6 +126,9 @@ class PlainDuo:
             self.say(wrap(text, self.width))
         self.say()
         self.say("Meters: " + meter_line(self.story, state.meters))
+        if self.debug:
+            for line in debug_lines(self.story, view):
+                self.say(f"[debug] {line}")
         visible = [o for o in duo.options(self.story, state, role) if o.visible]
         self.say()
         for number, option in enumerate(visible, 1):
@@ -375,15 +382,16 @@ def run_plain_duo(
     role: str | None,
     resume: DuoState | None = None,
     player: Player | None = None,
+    debug: bool = False,
 ) -> int:
     """`play --plain --duo` (room None) or `play --plain --role R --room NAME` (`player`:
-    who plays that side, for the teacher's console)."""
+    who plays that side, for the teacher's console; `debug`: `play --debug`)."""
     if room is None:
         session = DuoSession.local(story, saves_dir, state=resume)
-        return PlainDuo(session, offer_transcript=True).run_hotseat()
+        return PlainDuo(session, offer_transcript=True, debug=debug).run_hotseat()
     try:
         session = DuoSession.join(story, saves_dir, room, role, player=player)
     except DuoError as exc:
         print(f"Cannot join: {exc}", file=sys.stderr)
         return 1
-    return PlainDuo(session, offer_transcript=True).run_room()
+    return PlainDuo(session, offer_transcript=True, debug=debug).run_room()
