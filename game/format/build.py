@@ -259,29 +259,11 @@ class Build(Additions):
             flags_clear = NO_FLAGS
             if "clear" in c:
                 flags_clear = self._flags(f, c["clear"], (*path, "choices", i, "clear"))
-            if "set_meters" in c or "random" in c:
-                extra: dict[str, Any] = {}
-                if "set_meters" in c:
-                    extra["set_meters"] = self.set_meters(f, c["set_meters"], (*path, "choices", i))
-                if "random" in c:
-                    extra["random"] = self.random_routes(f, c["random"], (*path, "choices", i))
-                choices.append(
-                    Choice(
-                        c["id"] if "id" in c else str(i + 1),
-                        text,
-                        goto,
-                        effects,
-                        flags_set,
-                        flags_clear,
-                        requires,
-                        c.get("hide_locked", False),
-                        routes,
-                        reason,
-                        lines[i],
-                        **extra,
-                    )
-                )
-                continue
+            extra: dict[str, Any] = {}  # format additions, only where a choice has them
+            if "set_meters" in c:
+                extra["set_meters"] = self.set_meters(f, c["set_meters"], (*path, "choices", i))
+            if "random" in c:
+                extra["random"] = self.random_routes(f, c["random"], (*path, "choices", i))
             choices.append(
                 Choice(
                     c["id"] if "id" in c else str(i + 1),
@@ -295,6 +277,7 @@ class Build(Additions):
                     routes,
                     reason,
                     lines[i],
+                    **extra,
                 )
             )
         if "{" in table["text"] or "}" in table["text"]:

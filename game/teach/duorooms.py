@@ -14,7 +14,6 @@ teacher's pause holds their moves. `not_reached` says which rooms a message leav
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -24,7 +23,7 @@ from game.core.duo import DuoState
 from game.core.errors import MarALagoError
 from game.core.model import Story
 from game.persist.classstore import GameRecord, Room, Seat
-from game.teach.roster import ago, ending_title, short_meters
+from game.teach.roster import ago, ending_tally, ending_title, short_meters
 
 #: what the console says of duo rooms and the class's news and clock
 RULES = "Pause holds duo rooms too; news and the time limit do not reach them."
@@ -252,19 +251,7 @@ def one_player(games: Sequence[GameRecord], rooms: Sequence[Room]) -> list[GameR
 
 def ending_count(story: Story | None, lines: Sequence[RoomLine]) -> str:
     """'Draw 1 · 2 playing' over the rooms ("" for none)."""
-    reached = Counter(line.ending for line in lines if line.ending is not None)
-    order = list(story.ending_order) if story is not None else []
-    parts = [
-        f"{ending_title(story, e)} {n}"
-        for e, n in sorted(
-            reached.items(),
-            key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99),
-        )
-    ]
-    playing = len(lines) - sum(reached.values())
-    if playing:
-        parts.append(f"{playing} playing")
-    return " · ".join(parts)
+    return ending_tally(story, [line.ending for line in lines])
 
 
 def status_text(lines: Sequence[RoomLine]) -> str:

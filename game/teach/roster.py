@@ -133,21 +133,27 @@ def ending_counts(story: Story | None, games: Sequence[GameRecord]) -> list[tupl
         mine = [g for g in games if g.role == role]
         if not mine:
             continue
-        reached = Counter(g.ending for g in mine if g.ending is not None)
-        order = list(story.ending_order) if story is not None else []
-        parts = [
-            f"{ending_title(story, e)} {n}"
-            for e, n in sorted(
-                reached.items(),
-                key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99),
-            )
-        ]
-        playing = len(mine) - sum(reached.values())
-        if playing:
-            parts.append(f"{playing} playing")
         label = story.roles[role].label if story is not None and role in story.roles else role
-        result.append((label, " · ".join(parts)))
+        result.append((label, ending_tally(story, [g.ending for g in mine])))
     return result
+
+
+def ending_tally(story: Story | None, endings: Sequence[str | None]) -> str:
+    """'Draw 1 · 2 playing': the endings reached, most first (then in the story's order),
+    and how many games (None: not ended) are still playing."""
+    reached = Counter(e for e in endings if e is not None)
+    order = list(story.ending_order) if story is not None else []
+    parts = [
+        f"{ending_title(story, e)} {n}"
+        for e, n in sorted(
+            reached.items(),
+            key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99),
+        )
+    ]
+    playing = len(endings) - sum(reached.values())
+    if playing:
+        parts.append(f"{playing} playing")
+    return " · ".join(parts)
 
 
 def clock_text(clock: Clock) -> str:
